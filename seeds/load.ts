@@ -1,0 +1,338 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { AnyBulkWriteOperation, Collection, Filter, WithoutId } from 'mongodb';
+import type { Collections } from '../src/db/collections';
+import type { AgencyDocument, DirectiveDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from '../src/db/documents';
+import { isIsoDate } from '../src/scalars';
+import { directiveIdKey, foldVietnamese } from '../src/search/fold';
+import type { SeedAgency, SeedDirective, SeedDue, SeedMilestone, SeedService } from './types';
+
+/** seeds/data seen from seeds/ (tests) or dist/seeds/ (built). */
+export function seedDataDir(): string {
+  const fromSource = resolve(__dirname, 'data');
+  return existsSync(join(fromSource, 'provinces-before-2025-07.csv')) ? fromSource : resolve(__dirname, '..', '..', 'seeds', 'data');
+}
+
+interface ProvinceRowBefore {
+  code: string;
+  cccd_code: string;
+  name: string;
+  kind: string;
+  merged_into_code: string;
+}
+interface ProvinceRowFrom {
+  code: string;
+  name: string;
+  kind: string;
+  formed_from_codes: string;
+  administrative_centre_in: string;
+}
+
+export interface SeedData {
+  provincesBefore: ProvinceRowBefore[];
+  provincesFrom: ProvinceRowFrom[];
+  agencies: SeedAgency[];
+  directives: SeedDirective[];
+  services: SeedService[];
+  milestones: SeedMilestone[];
+}
+
+/** The reference CSVs are plain: no quoted fields (checked, so a future quote fails loudly). */
+function readCsv<T>(path: string): T[] {
+  const [header, ...rows] = readFileSync(path, 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
+  if (!header) return [];
+  const columns = header.split(',');
+  return rows.map((row, index) => {
+    if (row.includes('"')) throw new Error(`${path}:${index + 2}: quoted CSV fields are not supported`);
+    const cells = row.split(',');
+    if (cells.length !== columns.length) throw new Error(`${path}:${index + 2}: expected ${columns.length} cells, got ${cells.length}`);
+    return Object.fromEntries(columns.map((column, i) => [column, cells[i] ?? ''])) as T;
+  });
+}
+
+function readJsonArrays<T>(dir: string, matches: (file: string) => boolean): T[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.json') && matches(file))
+    .sort()
+    .flatMap((file) => {
+      const parsed: unknown = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      if (!Array.isArray(parsed)) throw new Error(`${file}: expected a JSON array`);
+      return parsed as T[];
+    });
+}
+
+export function readSeedData(dir: string = seedDataDir()): SeedData {
+  return {
+    provincesBefore: readCsv<ProvinceRowBefore>(join(dir, 'provinces-before-2025-07.csv')),
+    provincesFrom: readCsv<ProvinceRowFrom>(join(dir, 'provinces-from-2025-07.csv')),
+    agencies: readJsonArrays<SeedAgency>(dir, (f) => f === 'agencies.json'),
+    directives: readJsonArrays<SeedDirective>(dir, (f) => f.startsWith('directives')),
+    services: readJsonArrays<SeedService>(dir, (f) => f.startsWith('services')),
+    milestones: readJsonArrays<SeedMilestone>(dir, (f) => f.startsWith('milestones')),
+  };
+}
+
+export const provinceId = {
+  before: (code: string): string => `63:${code}`,
+  from: (code: string): string => `34:${code}`,
+};
+
+/** Every broken reference, duplicate id and malformed date in the seed data; empty when it is sound. */
+export function validateSeedData(data: SeedData): string[] {
+  const problems: string[] = [];
+  const unique = (kind: string, ids: string[]): Set<string> => {
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (seen.has(id)) problems.push(`${kind} id "${id}" is defined twice`);
+      seen.add(id);
+    }
+    return seen;
+  };
+  const oldCodes = unique('old province', data.provincesBefore.map((p) => p.code));
+  const newCodes = unique('current province', data.provincesFrom.map((p) => p.code));
+  const agencies = unique('agency', data.agencies.map((a) => a.id));
+  const directives = unique('directive', data.directives.map((d) => d.id));
+  const services = unique('service', data.services.map((s) => s.id));
+  const milestones = unique('milestone', data.milestones.map((m) => m.id));
+  unique('directive key', data.directives.map((d) => directiveIdKey(d.id)));
+
+  const ref = (set: Set<string>, kind: string, id: string | undefined, where: string): void => {
+    if (id !== undefined && !set.has(id)) problems.push(`${where}: unknown ${kind} "${id}"`);
+  };
+  const date = (value: string | undefined, where: string): void => {
+    if (value !== undefined && !isIsoDate(value)) problems.push(`${where}: "${value}" is not a YYYY-MM-DD date`);
+  };
+  const due = (value: SeedDue | undefined, where: string): void => {
+    if (!value) return;
+    date(value.start, `${where} due.start`);
+    date(value.end, `${where} due.end`);
+    if (value.start > value.end) problems.push(`${where}: due starts after it ends`);
+  };
+
+  for (const p of data.provincesBefore) ref(newCodes, 'current province', p.merged_into_code, `province ${p.code}`);
+  for (const p of data.provincesFrom) for (const code of p.formed_from_codes.split(';')) ref(oldCodes, 'old province', code, `province ${p.code}`);
+  for (const a of data.agencies) {
+    const where = `agency ${a.id}`;
+    ref(agencies, 'agency', a.parentId, where);
+    ref(oldCodes, 'old province', a.provinceCode, where);
+    for (const s of a.successors ?? []) {
+      ref(agencies, 'agency', s.agencyId, where);
+      date(s.date, where);
+    }
+    date(a.dissolvedOn, where);
+    date(a.establishedOn, where);
+  }
+  for (const d of data.directives) {
+    const where = `directive ${d.id}`;
+    ref(agencies, 'agency', d.issuerAgencyId, where);
+    ref(oldCodes, 'old province', d.provinceCode, where);
+    date(d.date, where);
+    for (const id of d.implements) ref(directives, 'directive', id, where);
+    for (const c of d.cites) ref(directives, 'directive', c.directiveId, `${where} cites`);
+    for (const c of d.citedAs ?? []) ref(directives, 'directive', c.byDirectiveId, `${where} citedAs`);
+    for (const t of d.tasks) {
+      for (const id of t.addresseeAgencyIds) ref(agencies, 'agency', id, `${where} task ${t.number}`);
+      due(t.due, `${where} task ${t.number}`);
+    }
+  }
+  for (const s of data.services) for (const id of s.componentIds ?? []) ref(services, 'service', id, `service ${s.id}`);
+  for (const m of data.milestones) {
+    const where = `milestone ${m.id}`;
+    ref(directives, 'directive', m.directiveId, where);
+    ref(services, 'service', m.serviceId, where);
+    ref(milestones, 'milestone', m.parentId, where);
+    for (const id of [...m.leadAgencyIds, ...m.coordinatingAgencyIds]) ref(agencies, 'agency', id, where);
+    for (const code of [...(m.provinceCodes ?? []), ...(m.status?.doneProvinceCodes ?? []), ...(m.status?.pendingProvinceCodes ?? []), ...(m.status?.pilotProvinceCodes ?? [])]) {
+      ref(oldCodes, 'old province', code, where);
+    }
+    due(m.due, where);
+    date(m.status?.asOf, `${where} status`);
+  }
+  return problems;
+}
+
+export interface CatalogueDocuments {
+  provinces: ProvinceDocument[];
+  agencies: AgencyDocument[];
+  directives: DirectiveDocument[];
+  services: ServiceDocument[];
+  milestones: MilestoneDocument[];
+}
+
+/** Turns validated seed data into stored documents (denormalised fields filled in). */
+export function toDocuments(data: SeedData): CatalogueDocuments {
+  const provinces: ProvinceDocument[] = [
+    ...data.provincesBefore.map((p) => ({
+      _id: provinceId.before(p.code),
+      code: p.code,
+      name: p.name,
+      kind: p.kind,
+      era: 'BEFORE_2025_07' as const,
+      validFrom: null,
+      validTo: '2025-06-30',
+      cccdCode: p.cccd_code || null,
+      mergedIntoId: p.merged_into_code ? provinceId.from(p.merged_into_code) : null,
+      formedFromIds: [],
+      administrativeCentre: null,
+      searchText: foldVietnamese(`${p.name} ${p.kind}`),
+    })),
+    ...data.provincesFrom.map((p) => ({
+      _id: provinceId.from(p.code),
+      code: p.code,
+      name: p.name,
+      kind: p.kind,
+      era: 'FROM_2025_07' as const,
+      validFrom: '2025-07-01',
+      validTo: null,
+      cccdCode: null,
+      mergedIntoId: null,
+      formedFromIds: p.formed_from_codes.split(';').filter(Boolean).map(provinceId.before),
+      administrativeCentre: p.administrative_centre_in ? provinceId.before(p.administrative_centre_in) : null,
+      searchText: foldVietnamese(`${p.name} ${p.kind}`),
+    })),
+  ];
+
+  const predecessors = new Map<string, string[]>();
+  for (const a of data.agencies) {
+    for (const s of a.successors ?? []) predecessors.set(s.agencyId, [...(predecessors.get(s.agencyId) ?? []), a.id]);
+  }
+  const agencies: AgencyDocument[] = data.agencies.map((a) => ({
+    _id: a.id,
+    name: a.name,
+    aliases: a.aliases,
+    kind: a.kind,
+    provinceId: a.provinceCode ? provinceId.before(a.provinceCode) : null,
+    collective: a.collective ?? false,
+    parentId: a.parentId ?? null,
+    successors: (a.successors ?? []).map((s) => ({ agencyId: s.agencyId, date: s.date, basis: s.basis, note: s.note ?? null })),
+    predecessorIds: predecessors.get(a.id) ?? [],
+    dissolvedOn: a.dissolvedOn ?? null,
+    establishedOn: a.establishedOn ?? null,
+    sources: a.sources,
+    searchText: foldVietnamese([a.name, ...a.aliases].join(' ')),
+  }));
+
+  const directiveDates = new Map(data.directives.map((d) => [d.id, d.date ?? null]));
+  const directives: DirectiveDocument[] = data.directives.map((d) => ({
+    _id: d.id,
+    idKey: directiveIdKey(d.id),
+    number: d.number,
+    kind: d.kind,
+    title: d.title,
+    issuerAgencyId: d.issuerAgencyId ?? null,
+    signer: d.signer ?? null,
+    date: d.date ?? null,
+    dateSort: d.date ?? '',
+    dateText: d.dateText ?? null,
+    provinceId: d.provinceCode ? provinceId.before(d.provinceCode) : null,
+    inCorpus: d.inCorpus,
+    files: d.files,
+    implementsIds: d.implements,
+    citesIds: [...new Set(d.cites.map((c) => c.directiveId))],
+    citations: d.cites,
+    citedAs: d.citedAs ?? [],
+    tasks: d.tasks.map((t) => ({ number: t.number, text: t.text, addresseeAgencyIds: t.addresseeAgencyIds, addresseeText: t.addresseeText ?? null, due: t.due ?? null, source: t.source })),
+    ambiguities: d.ambiguities ?? [],
+    corrections: d.corrections ?? [],
+    searchText: foldVietnamese(`${d.id} ${d.number} ${d.title}`),
+  }));
+
+  const milestones: MilestoneDocument[] = data.milestones.map((m) => ({
+    _id: m.id,
+    directiveId: m.directiveId,
+    serviceId: m.serviceId,
+    item: m.item,
+    parentId: m.parentId ?? null,
+    order: m.order,
+    section: m.section ?? null,
+    group: m.group ?? null,
+    nameAsPrinted: m.nameAsPrinted,
+    level: m.level ?? null,
+    levelText: m.levelText ?? null,
+    leadAgencyIds: m.leadAgencyIds,
+    leadText: m.leadText ?? null,
+    coordinatingAgencyIds: m.coordinatingAgencyIds,
+    coordinatingText: m.coordinatingText ?? null,
+    localityText: m.localityText ?? null,
+    allProvinces: m.allProvinces,
+    provinceIds: (m.provinceCodes ?? []).map(provinceId.before),
+    due: m.due ?? null,
+    carriedOver: m.carriedOver ?? false,
+    status: m.status
+      ? {
+          text: m.status.text,
+          asOf: m.status.asOf,
+          state: m.status.state,
+          counts: (m.status.counts ?? []).map((c) => ({ ...c, percentText: c.percentText ?? null })),
+          doneProvinceIds: (m.status.doneProvinceCodes ?? []).map(provinceId.before),
+          pendingProvinceIds: (m.status.pendingProvinceCodes ?? []).map(provinceId.before),
+          pilotProvinceIds: (m.status.pilotProvinceCodes ?? []).map(provinceId.before),
+        }
+      : null,
+    directiveDate: directiveDates.get(m.directiveId) ?? null,
+    reconstructed: m.reconstructed ?? null,
+    ambiguities: m.ambiguities ?? [],
+    corrections: m.corrections ?? [],
+    source: m.source,
+    searchText: foldVietnamese(m.nameAsPrinted),
+  }));
+
+  const services: ServiceDocument[] = data.services.map((s) => {
+    const own = data.milestones.filter((m) => m.serviceId === s.id);
+    return {
+      _id: s.id,
+      name: s.name,
+      names: own.map((m) => ({ directiveId: m.directiveId, milestoneId: m.id, name: m.nameAsPrinted })),
+      componentIds: s.componentIds ?? [],
+      scopeNote: s.scopeNote ?? null,
+      directiveIds: [...new Set(own.map((m) => m.directiveId))],
+      searchText: foldVietnamese([s.name, ...own.map((m) => m.nameAsPrinted)].join(' ')),
+    };
+  });
+
+  return { provinces, agencies, directives, services, milestones };
+}
+
+async function upsertAll<T extends { _id: string }>(collection: Collection<T>, docs: T[]): Promise<number> {
+  if (docs.length === 0) return 0;
+  const operations: AnyBulkWriteOperation<T>[] = docs.map((doc) => ({
+    replaceOne: { filter: { _id: doc._id } as Filter<T>, replacement: doc as WithoutId<T>, upsert: true },
+  }));
+  const result = await collection.bulkWrite(operations, { ordered: false });
+  return result.upsertedCount + result.modifiedCount;
+}
+
+export interface SeedSummary {
+  provinces: number;
+  agencies: number;
+  directives: number;
+  services: number;
+  milestones: number;
+}
+
+/**
+ * Validates the curated seed data and writes it. Idempotent: documents are
+ * replaced by id, so running it twice leaves the same catalogue.
+ */
+export async function loadSeedData(db: Collections, data: SeedData = readSeedData()): Promise<SeedSummary> {
+  const problems = validateSeedData(data);
+  if (problems.length > 0) throw new Error(`Seed data is inconsistent (${problems.length} problem(s)):\n- ${problems.slice(0, 20).join('\n- ')}`);
+  const docs = toDocuments(data);
+  await upsertAll(db.provinces, docs.provinces);
+  await upsertAll(db.agencies, docs.agencies);
+  await upsertAll(db.directives, docs.directives);
+  await upsertAll(db.services, docs.services);
+  await upsertAll(db.milestones, docs.milestones);
+  return {
+    provinces: docs.provinces.length,
+    agencies: docs.agencies.length,
+    directives: docs.directives.length,
+    services: docs.services.length,
+    milestones: docs.milestones.length,
+  };
+}
+
+/** True when no catalogue data has been loaded yet (fresh database). */
+export async function isCatalogueEmpty(db: Collections): Promise<boolean> {
+  return (await db.provinces.estimatedDocumentCount()) === 0 && (await db.directives.estimatedDocumentCount()) === 0;
+}

@@ -1,0 +1,102 @@
+import { resolve } from 'node:path';
+
+/** Everything the gateway reads from the environment, validated once at start. */
+export interface GatewayConfig {
+  /** HTTP port; 0 picks a free one (tests). */
+  port: number;
+  host: string;
+  /** Connection string of an existing MongoDB; undefined → start the embedded local database. */
+  mongodbUri: string | undefined;
+  databaseName: string;
+  /** Where the embedded database keeps its SQLite files. */
+  localDbDir: string;
+  /** Port of the embedded database; 0 picks a free one. */
+  localDbPort: number;
+  /** Where the FerretDB launcher binary is cached after it is built. */
+  cacheDir: string;
+  /** How long start-up keeps retrying an unreachable database before giving up. */
+  dbConnectTimeoutMs: number;
+  /** How long a request waits for the database before failing with DATABASE_UNAVAILABLE. */
+  dbRequestTimeoutMs: number;
+  /** Load the curated seed data when the catalogue is empty. */
+  seedOnStart: boolean;
+  /** How long a graceful shutdown may take before the process exits anyway. */
+  shutdownTimeoutMs: number;
+  logLevel: LogLevel;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+/** A configuration mistake: the message names the variable and is printed as one line. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function readBool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${env[name]}"`);
+}
+
+function readMongoUri(env: Env): string | undefined {
+  const raw = env.MONGODB_URI?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('MONGODB_URI', 'is not a valid connection string (expected mongodb://host:port/...)');
+  }
+  if (url.protocol !== 'mongodb:' && url.protocol !== 'mongodb+srv:') {
+    throw new ConfigError('MONGODB_URI', `must start with mongodb:// or mongodb+srv://, got "${url.protocol}//"`);
+  }
+  if (!url.host) throw new ConfigError('MONGODB_URI', 'has no host');
+  return raw;
+}
+
+function readDatabaseName(env: Env): string {
+  const name = env.MONGODB_DB?.trim() || 'dvc_gateway';
+  // MongoDB forbids these characters in database names; FerretDB is stricter still.
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(name)) {
+    throw new ConfigError('MONGODB_DB', `must be 1–63 letters, digits, "_" or "-", got "${name}"`);
+  }
+  return name;
+}
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): GatewayConfig {
+  const logLevel = (env.LOG_LEVEL?.trim().toLowerCase() || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+  return {
+    port: readInt(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST?.trim() || '127.0.0.1',
+    mongodbUri: readMongoUri(env),
+    databaseName: readDatabaseName(env),
+    localDbDir: resolve(cwd, env.LOCAL_DB_DIR?.trim() || '.data/ferretdb'),
+    localDbPort: readInt(env, 'LOCAL_DB_PORT', 0, 0, 65535),
+    cacheDir: resolve(cwd, env.CACHE_DIR?.trim() || '.cache'),
+    dbConnectTimeoutMs: readInt(env, 'DB_CONNECT_TIMEOUT_MS', 30_000, 1_000, 600_000),
+    dbRequestTimeoutMs: readInt(env, 'DB_REQUEST_TIMEOUT_MS', 5_000, 100, 120_000),
+    seedOnStart: readBool(env, 'SEED_ON_START', true),
+    shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 300_000),
+    logLevel,
+  };
+}

@@ -1,0 +1,42 @@
+import type { Collection, Db } from 'mongodb';
+import type { AgencyDocument, DirectiveDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from './documents';
+
+/** Typed handles on the catalogue collections; the one place collection names are spelled. */
+export interface Collections {
+  directives: Collection<DirectiveDocument>;
+  services: Collection<ServiceDocument>;
+  milestones: Collection<MilestoneDocument>;
+  agencies: Collection<AgencyDocument>;
+  provinces: Collection<ProvinceDocument>;
+}
+
+export function collections(db: Db): Collections {
+  return {
+    directives: db.collection<DirectiveDocument>('directives'),
+    services: db.collection<ServiceDocument>('services'),
+    milestones: db.collection<MilestoneDocument>('milestones'),
+    agencies: db.collection<AgencyDocument>('agencies'),
+    provinces: db.collection<ProvinceDocument>('provinces'),
+  };
+}
+
+/**
+ * Creates the indexes the queries rely on. createIndex is idempotent, so this
+ * runs at every start. Only plain single and compound indexes: the local
+ * database supports nothing else.
+ */
+export async function ensureIndexes(c: Collections): Promise<void> {
+  await Promise.all([
+    c.directives.createIndex({ idKey: 1 }, { unique: true, name: 'idKey_unique' }),
+    c.directives.createIndex({ dateSort: -1, _id: 1 }, { name: 'dateSort' }),
+    c.milestones.createIndex({ directiveId: 1, order: 1 }, { name: 'directive_order' }),
+    c.milestones.createIndex({ serviceId: 1, directiveDate: 1 }, { name: 'service_timeline' }),
+    c.milestones.createIndex({ leadAgencyIds: 1 }, { name: 'lead_agency' }),
+    c.milestones.createIndex({ coordinatingAgencyIds: 1 }, { name: 'coordinating_agency' }),
+    c.milestones.createIndex({ provinceIds: 1 }, { name: 'province' }),
+    c.milestones.createIndex({ 'due.end': 1, _id: 1 }, { name: 'due_end' }),
+    c.services.createIndex({ name: 1, _id: 1 }, { name: 'name' }),
+    c.agencies.createIndex({ name: 1 }, { name: 'name' }),
+    c.provinces.createIndex({ code: 1, era: 1 }, { unique: true, name: 'code_era_unique' }),
+  ]);
+}

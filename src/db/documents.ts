@@ -1,0 +1,146 @@
+/**
+ * Stored document types: what the catalogue collections hold. GraphQL types map
+ * onto these through codegen `mappers`, so resolvers receive documents and
+ * field resolvers translate (`_id` → `id`, id arrays → loaded objects).
+ *
+ * Dates are ISO "YYYY-MM-DD" strings: they sort and compare correctly as
+ * strings on both MongoDB and FerretDB, and carry no time zone surprises.
+ */
+
+export interface SourceRef {
+  file: string;
+  item?: string;
+  lines?: string;
+}
+
+export interface DueDate {
+  text: string;
+  start: string;
+  end: string;
+}
+
+export type DirectiveKind = 'QUYET_DINH' | 'CONG_VAN' | 'BAO_CAO' | 'NGHI_QUYET' | 'CHI_THI' | 'NGHI_DINH' | 'THONG_TU' | 'LUAT' | 'DE_AN' | 'OTHER';
+
+export interface DirectiveDocument {
+  /** Official number as printed ("406/QĐ-TTg"), or a stable id where the number is blank. */
+  _id: string;
+  /** Accent- and case-folded id, for lookups such as "406/qd-ttg". */
+  idKey: string;
+  number: string;
+  kind: DirectiveKind;
+  title: string;
+  issuerAgencyId: string | null;
+  signer: { name: string; capacity: string } | null;
+  date: string | null;
+  /** `date`, or "" when unknown: a never-null sort key for keyset pagination. */
+  dateSort: string;
+  dateText: string | null;
+  /** Province id (see ProvinceDocument) for local documents. */
+  provinceId: string | null;
+  inCorpus: boolean;
+  files: string[];
+  implementsIds: string[];
+  citesIds: string[];
+  citations: Array<{ directiveId: string; context: string; source: SourceRef }>;
+  citedAs: Array<{ byDirectiveId: string; text: string; source: SourceRef }>;
+  tasks: Array<{ number: string; text: string; addresseeAgencyIds: string[]; addresseeText: string | null; due: DueDate | null; source: SourceRef }>;
+  ambiguities: string[];
+  corrections: Array<{ printed: string; corrected: string }>;
+  /** Folded title + number, for accent-insensitive search. */
+  searchText: string;
+}
+
+export type AgencyKind = 'GOVERNMENT' | 'MINISTRY' | 'GOVERNMENT_AGENCY' | 'STATE_ENTERPRISE' | 'JUDICIARY' | 'PROVINCIAL_COMMITTEE' | 'PROVINCIAL_DEPARTMENT' | 'OTHER';
+
+export interface AgencyDocument {
+  _id: string;
+  name: string;
+  aliases: string[];
+  kind: AgencyKind;
+  provinceId: string | null;
+  collective: boolean;
+  parentId: string | null;
+  successors: Array<{ agencyId: string; date: string; basis: string; note: string | null }>;
+  /** Inverse of `successors`, filled by the loader. */
+  predecessorIds: string[];
+  dissolvedOn: string | null;
+  establishedOn: string | null;
+  sources: SourceRef[];
+  searchText: string;
+}
+
+export type ProvinceEra = 'BEFORE_2025_07' | 'FROM_2025_07';
+
+export interface ProvinceDocument {
+  /** Era-qualified id, because codes repeat across eras: "63:91" (Kiên Giang, before July 2025), "34:91" (An Giang, now). */
+  _id: string;
+  code: string;
+  name: string;
+  kind: string;
+  era: ProvinceEra;
+  /** First and last day in force; null where the data does not say. */
+  validFrom: string | null;
+  validTo: string | null;
+  /** 3-digit code used in citizen ID numbers (old units only). */
+  cccdCode: string | null;
+  mergedIntoId: string | null;
+  formedFromIds: string[];
+  administrativeCentre: string | null;
+  searchText: string;
+}
+
+export type ServiceLevel = 'LEVEL_3' | 'LEVEL_4' | 'FULL' | 'PARTIAL';
+export type StatusState = 'DONE' | 'PARTIAL' | 'NOT_DONE';
+
+export interface ServiceDocument {
+  _id: string;
+  name: string;
+  /** Every name the documents use for it, with where. */
+  names: Array<{ directiveId: string; milestoneId: string; name: string }>;
+  componentIds: string[];
+  scopeNote: string | null;
+  directiveIds: string[];
+  searchText: string;
+}
+
+export interface MilestoneStatus {
+  text: string;
+  asOf: string;
+  state: StatusState;
+  counts: Array<{ done: number; total: number; unit: string; percentText: string | null }>;
+  doneProvinceIds: string[];
+  pendingProvinceIds: string[];
+  pilotProvinceIds: string[];
+}
+
+export interface MilestoneDocument {
+  _id: string;
+  directiveId: string;
+  serviceId: string;
+  item: string;
+  parentId: string | null;
+  order: number;
+  section: string | null;
+  group: string | null;
+  nameAsPrinted: string;
+  level: ServiceLevel | null;
+  levelText: string | null;
+  leadAgencyIds: string[];
+  leadText: string | null;
+  coordinatingAgencyIds: string[];
+  coordinatingText: string | null;
+  localityText: string | null;
+  allProvinces: boolean;
+  /** Province ids (old units) named in scope. */
+  provinceIds: string[];
+  due: DueDate | null;
+  carriedOver: boolean;
+  status: MilestoneStatus | null;
+  /** Date of the directive, copied for sorting and time-ordered timelines. */
+  directiveDate: string | null;
+  reconstructed: string | null;
+  ambiguities: string[];
+  corrections: Array<{ printed: string; corrected: string }>;
+  source: SourceRef;
+  searchText: string;
+}

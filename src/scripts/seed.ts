@@ -1,0 +1,41 @@
+import { isCatalogueEmpty, loadSeedData, readSeedData, validateSeedData } from '../../seeds/load';
+import { loadConfig } from '../config';
+import { collections, ensureIndexes } from '../db/collections';
+import { openDatabase } from '../db/open';
+import { createLogger } from '../logger';
+
+/**
+ * `npm run seed`: validates seeds/data and loads it into the configured database
+ * (MONGODB_URI, or the embedded one). Idempotent. `npm run seed -- --check`
+ * validates only, without a database.
+ */
+async function main(): Promise<void> {
+  const data = readSeedData();
+  const problems = validateSeedData(data);
+  if (problems.length > 0) {
+    process.stderr.write(`Seed data has ${problems.length} problem(s):\n- ${problems.join('\n- ')}\n`);
+    process.exit(1);
+  }
+  const counts = `${data.directives.length} directives, ${data.services.length} services, ${data.milestones.length} milestones, ${data.agencies.length} agencies, ${data.provincesBefore.length + data.provincesFrom.length} provinces`;
+  if (process.argv.includes('--check')) {
+    process.stdout.write(`Seed data is consistent: ${counts}.\n`);
+    return;
+  }
+  const config = loadConfig();
+  const log = createLogger(config.logLevel, { service: 'seed' });
+  const database = await openDatabase(config, log);
+  try {
+    const db = collections(database.db);
+    await ensureIndexes(db);
+    const wasEmpty = await isCatalogueEmpty(db);
+    const summary = await loadSeedData(db, data);
+    process.stdout.write(`${wasEmpty ? 'Loaded' : 'Reloaded'} seed data into ${config.databaseName}: ${JSON.stringify(summary)}\n`);
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

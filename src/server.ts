@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import { resolve } from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express } from 'express';
+import type { GatewayConfig } from './config';
+import type { GatewayContext } from './context';
+import { collections, type Collections } from './db/collections';
+import type { DatabaseConnection } from './db/client';
+import { formatGatewayError } from './errors';
+import { createLoaders } from './loaders';
+import type { Logger } from './logger';
+import { buildSchema } from './schema';
+
+export const GATEWAY_VERSION: string = (() => {
+  for (const candidate of [resolve(__dirname, '..', 'package.json'), resolve(__dirname, '..', '..', 'package.json')]) {
+    try {
+      return (JSON.parse(readFileSync(candidate, 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next location
+    }
+  }
+  return '0.0.0';
+})();
+
+export interface CreateServerOptions {
+  config: Pick<GatewayConfig, 'dbRequestTimeoutMs'>;
+  database: DatabaseConnection;
+  log: Logger;
+  /** The HTTP server the app will be mounted on, so shutdown can drain it. */
+  httpServer?: HttpServer;
+}
+
+export interface GatewayServer {
+  app: Express;
+  apollo: ApolloServer<GatewayContext>;
+  db: Collections;
+  /** A fresh per-request context, for `apollo.executeOperation` in tests and tools. */
+  createContext(requestId?: string): GatewayContext;
+  /** Stops Apollo (drains in-flight requests when an httpServer was given). */
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Builds the Express app with Apollo mounted at /graphql. Does not listen. */
+export async function createServer(options: CreateServerOptions): Promise<GatewayServer> {
+  const { database, log } = options;
+  const db = collections(database.db);
+  const apollo = new ApolloServer<GatewayContext>({
+    schema: buildSchema(),
+    formatError: (formatted, error) => formatGatewayError(formatted, error, (internal) => log.error('unexpected error', { error: String(internal) })),
+    plugins: options.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer })] : [],
+  });
+  await apollo.start();
+
+  const pingDatabase = async (): Promise<boolean> => {
+    try {
+      await database.db.command({ ping: 1 }, { timeoutMS: options.config.dbRequestTimeoutMs });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  const createContext = (requestId: string = randomUUID()): GatewayContext => ({
+    db,
+    loaders: createLoaders(db),
+    log: log.child({ requestId }),
+    requestId,
+    pingDatabase,
+    version: GATEWAY_VERSION,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use((req, res, next) => {
+    // Accept a caller's request id if it is safe to log; otherwise make one.
+    const given = req.header('x-request-id');
+    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('x-request-id', requestId);
+    next();
+  });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const database = await pingDatabase();
+    res.status(database ? 200 : 503).json({ status: database ? 'ready' : 'unready', database });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ res }) => createContext(String(res.locals.requestId)),
+    }),
+  );
+  return { app, apollo, db, createContext, stop: () => apollo.stop() };
+}
