@@ -293,13 +293,20 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
   return { provinces, agencies, directives, services, milestones };
 }
 
-async function upsertAll<T extends { _id: string }>(collection: Collection<T>, docs: T[]): Promise<number> {
-  if (docs.length === 0) return 0;
-  const operations: AnyBulkWriteOperation<T>[] = docs.map((doc) => ({
-    replaceOne: { filter: { _id: doc._id } as Filter<T>, replacement: doc as WithoutId<T>, upsert: true },
-  }));
-  const result = await collection.bulkWrite(operations, { ordered: false });
-  return result.upsertedCount + result.modifiedCount;
+/**
+ * FerretDB 1.24 never answers an `update` command that carries more than 100
+ * statements (seen here: 123 replaceOne upserts hang, 100 pass), so bulk writes
+ * go in batches of 100 on every database.
+ */
+export const BULK_WRITE_BATCH = 100;
+
+async function upsertAll<T extends { _id: string }>(collection: Collection<T>, docs: T[]): Promise<void> {
+  for (let start = 0; start < docs.length; start += BULK_WRITE_BATCH) {
+    const operations: AnyBulkWriteOperation<T>[] = docs.slice(start, start + BULK_WRITE_BATCH).map((doc) => ({
+      replaceOne: { filter: { _id: doc._id } as Filter<T>, replacement: doc as WithoutId<T>, upsert: true },
+    }));
+    await collection.bulkWrite(operations, { ordered: false });
+  }
 }
 
 export interface SeedSummary {

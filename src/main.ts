@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     timer.unref();
     try {
       await gateway.stop(); // stops accepting, lets in-flight requests finish
+      log.debug('http drained');
       await database.close(); // closes the driver, then stops the embedded database
       log.info('stopped');
       process.exit(0);

@@ -54,6 +54,8 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
     schema: buildSchema(),
     formatError: (formatted, error) => formatGatewayError(formatted, error, (internal) => log.error('unexpected error', { error: String(internal) })),
     plugins: options.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer })] : [],
+    // main.ts owns the signals: it stops Apollo, then the database, in order.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
 

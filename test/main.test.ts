@@ -8,6 +8,7 @@ import { testDatabaseUri } from './support/database';
 
 /** The gateway as a process, the way `npm start` runs it. */
 describe('gateway process', () => {
+  jest.setTimeout(90_000);
   it('fails fast with one line naming a bad variable', async () => {
     const gateway = spawnGateway({ PORT: 'eighty' });
     expect(await gateway.exited).toBe(2);
@@ -58,7 +59,7 @@ describe('gateway process', () => {
     let dbPort: number | undefined;
     try {
       const url = await waitForReady(gateway);
-      dbPort = Number(/"message":"local database started","port":(\d+)/.exec(gateway.logs())?.[1]);
+      dbPort = Number(/"message":"local database started".*?"port":(\d+)/.exec(gateway.logs())?.[1]);
       expect(dbPort).toBeGreaterThan(0);
       const { body } = await graphql(url, '{ health { database } }');
       expect(body.data).toEqual({ health: { database: true } });

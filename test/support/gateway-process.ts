@@ -31,7 +31,7 @@ export async function waitForReady(gateway: GatewayProcess, timeoutMs = 60_000):
   let exitCode: number | null | undefined;
   void gateway.exited.then((code) => (exitCode = code));
   while (Date.now() < deadline) {
-    const match = /"message":"gateway ready","url":"(http:\/\/[^"]+)\/graphql"/.exec(gateway.logs());
+    const match = /"message":"gateway ready".*?"url":"(http:\/\/[^"]+)\/graphql"/.exec(gateway.logs());
     if (match?.[1]) {
       gateway.url = match[1];
       return match[1];
