@@ -5,7 +5,8 @@ import type { Collections } from '../src/db/collections';
 import type { AgencyDocument, DirectiveDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from '../src/db/documents';
 import { isIsoDate } from '../src/scalars';
 import { directiveIdKey, foldVietnamese } from '../src/search/fold';
-import type { SeedAgency, SeedDirective, SeedDue, SeedMilestone, SeedService } from './types';
+import type { z } from 'zod';
+import { SeedAgency, SeedDirective, SeedMilestone, SeedService, type SeedDue } from './schema';
 
 /** seeds/data seen from seeds/ (tests) or dist/seeds/ (built). */
 export function seedDataDir(): string {
@@ -50,14 +51,31 @@ function readCsv<T>(path: string): T[] {
   });
 }
 
-function readJsonArrays<T>(dir: string, matches: (file: string) => boolean): T[] {
+/** A seed file that does not match its schema: the message names the file, the record and the field. */
+export class SeedFileError extends Error {
+  override name = 'SeedFileError';
+}
+
+/** Reads every JSON array file matching `matches`, checking each record against `schema`. */
+function readJsonArrays<T>(dir: string, matches: (file: string) => boolean, schema: z.ZodType<T>): T[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.json') && matches(file))
     .sort()
     .flatMap((file) => {
-      const parsed: unknown = JSON.parse(readFileSync(join(dir, file), 'utf8'));
-      if (!Array.isArray(parsed)) throw new Error(`${file}: expected a JSON array`);
-      return parsed as T[];
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      } catch (error) {
+        throw new SeedFileError(`${file}: not valid JSON: ${(error as Error).message}`);
+      }
+      if (!Array.isArray(parsed)) throw new SeedFileError(`${file}: expected a JSON array`);
+      return parsed.map((record: unknown, index) => {
+        const result = schema.safeParse(record);
+        if (result.success) return result.data;
+        const id = typeof record === 'object' && record !== null && 'id' in record ? ` (id "${String(record.id)}")` : '';
+        const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(record)'}: ${issue.message}`).join('; ');
+        throw new SeedFileError(`${file}: record ${index}${id}: ${issues}`);
+      });
     });
 }
 
@@ -65,10 +83,10 @@ export function readSeedData(dir: string = seedDataDir()): SeedData {
   return {
     provincesBefore: readCsv<ProvinceRowBefore>(join(dir, 'provinces-before-2025-07.csv')),
     provincesFrom: readCsv<ProvinceRowFrom>(join(dir, 'provinces-from-2025-07.csv')),
-    agencies: readJsonArrays<SeedAgency>(dir, (f) => f === 'agencies.json'),
-    directives: readJsonArrays<SeedDirective>(dir, (f) => f.startsWith('directives')),
-    services: readJsonArrays<SeedService>(dir, (f) => f.startsWith('services')),
-    milestones: readJsonArrays<SeedMilestone>(dir, (f) => f.startsWith('milestones')),
+    agencies: readJsonArrays(dir, (f) => f === 'agencies.json', SeedAgency),
+    directives: readJsonArrays(dir, (f) => f.startsWith('directives'), SeedDirective),
+    services: readJsonArrays(dir, (f) => f.startsWith('services'), SeedService),
+    milestones: readJsonArrays(dir, (f) => f.startsWith('milestones'), SeedMilestone),
   };
 }
 
