@@ -1,6 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadSeedData, readSeedData, toDocuments, validateSeedData, type SeedData } from '../seeds/load';
+import { verifySeedSources } from '../seeds/verify';
 import { foldVietnamese } from '../src/search/fold';
 import { openTestDatabase, type TestDatabase } from './support/database';
 
@@ -39,6 +40,88 @@ describe('curated seed data', () => {
     const subRows = rows.filter((m) => m.parentId === '406/QĐ-TTg#11');
     expect(subRows.length).toBeGreaterThan(1);
     for (const item of ['18', '19', '52']) expect(rows.find((m) => m.item === item)?.reconstructed).toEqual(expect.any(String));
+  });
+
+  const rowsOf = (directiveId: string) => data.milestones.filter((m) => m.directiveId === directiveId);
+  const row = (id: string) => {
+    const found = data.milestones.find((m) => m.id === id);
+    if (!found) throw new Error(`no milestone ${id}`);
+    return found;
+  };
+
+  it('holds every row of every appendix, in document order', () => {
+    const counts = (id: string) => ({ top: rowsOf(id).filter((m) => !m.parentId).length, children: rowsOf(id).filter((m) => m.parentId).length });
+    expect(counts('2348/VPCP-KSTT')).toEqual({ top: 9 + 19, children: 5 });
+    expect(rowsOf('2348/VPCP-KSTT').filter((m) => m.parentId).map((m) => m.item)).toEqual(['II.10.1', 'II.10.2', 'II.11.1', 'II.11.2', 'II.11.3']);
+    expect(counts('BC-VPCP-2024-05')).toEqual({ top: 11, children: 0 });
+    expect(counts('206/QĐ-TTg').top).toBe(28);
+    // Items 15–28 of 206 have dated phases; 01–14 do not.
+    const phased = new Set(rowsOf('206/QĐ-TTg').filter((m) => m.parentId).map((m) => row(m.parentId!).item));
+    expect([...phased].sort()).toEqual(Array.from({ length: 14 }, (_, i) => String(i + 15)));
+    for (const id of ['406/QĐ-TTg', '2348/VPCP-KSTT', 'BC-VPCP-2024-05', '206/QĐ-TTg']) {
+      expect(rowsOf(id).map((m) => m.order)).toEqual(rowsOf(id).map((_, i) => i + 1));
+    }
+  });
+
+  it('links the household-business + tax registration group across four documents, each with its own lead and deadline', () => {
+    const rows = data.milestones.filter((m) => m.serviceId === 'svc-406-37').map((m) => [m.id, m.leadAgencyIds, m.due?.text ?? null]);
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        ['406/QĐ-TTg#37', ['van-phong-chinh-phu'], 'Quý III/2021'],
+        ['2348/VPCP-KSTT#II.05', ['bo-ke-hoach-va-dau-tu'], null],
+        ['BC-VPCP-2024-05#03', ['bo-ke-hoach-va-dau-tu'], null],
+        ['206/QĐ-TTg#01', ['bo-ke-hoach-va-dau-tu'], 'Quý I/2024 (Chuyển tiếp nhiệm vụ từ năm 2023)'],
+      ]),
+    );
+    expect(row('206/QĐ-TTg#01')).toMatchObject({ carriedOver: true, due: { start: '2024-01-01', end: '2024-03-31' }, level: 'FULL' });
+  });
+
+  it('reads progress notes into counts and province lists', () => {
+    expect(row('2348/VPCP-KSTT#II.03').status).toMatchObject({ asOf: '2023-04-07', state: 'PARTIAL', counts: [{ done: 16, total: 63 }] });
+    // "Nam Định; Hà Giang; Tuyên Quang; Thừa Thiên Huế; Bình Định; Thanh Hoá; ..." — 16 named, codes from the GSO table.
+    expect(row('2348/VPCP-KSTT#II.03').status?.doneProvinceCodes).toHaveLength(16);
+    expect(row('2348/VPCP-KSTT#II.03').status?.doneProvinceCodes?.slice(0, 6)).toEqual(['36', '02', '08', '46', '52', '38']);
+    expect(row('2348/VPCP-KSTT#I.09').status?.pendingProvinceCodes).toEqual(['31', '15']); // "UBND TP Hải Phòng; UBND tỉnh Yên Bái"
+    expect(row('BC-VPCP-2024-05#09').status?.counts).toEqual([{ done: 12, total: 250, unit: 'thủ tục hành chính', percentText: '4,8%' }]);
+    expect(row('BC-VPCP-2024-05#02').status?.counts?.[0]).toMatchObject({ done: 25, total: 63 });
+    expect(row('BC-VPCP-2024-05#07').status?.pilotProvinceCodes).toEqual(['01', '79', '48', '10', '08', '51', '64']);
+  });
+
+  it('records the directives with their numbers, dates, signers and links', () => {
+    const directive = (id: string) => data.directives.find((d) => d.id === id);
+    expect(directive('406/QĐ-TTg')).toMatchObject({ kind: 'QUYET_DINH', date: '2021-03-22', inCorpus: true, signer: { name: 'Vũ Đức Đam' } });
+    expect(directive('1895/VP-HCC')).toMatchObject({ kind: 'CONG_VAN', date: '2021-03-29', provinceCode: '91', implements: ['406/QĐ-TTg'] });
+    expect(directive('2348/VPCP-KSTT')).toMatchObject({ date: '2023-04-07', signer: { name: 'Trần Văn Sơn' } });
+    expect(directive('BC-VPCP-2024-05')).toMatchObject({ number: '', kind: 'BAO_CAO' });
+    expect(directive('BC-VPCP-2024-05')?.date).toBeUndefined();
+    expect(directive('206/QĐ-TTg')).toMatchObject({ date: '2024-02-28' });
+    expect(directive('131/NQ-CP')).toMatchObject({ inCorpus: false, date: '2022-10-06' });
+    expect(directive('2348/VPCP-KSTT')?.cites.map((c) => c.directiveId)).toEqual(expect.arrayContaining(['131/NQ-CP', '766/QĐ-TTg', '422/QĐ-TTg']));
+  });
+
+  it('records the 2025 succession of ministries', () => {
+    const agency = (id: string) => data.agencies.find((a) => a.id === id);
+    expect(agency('bo-ke-hoach-va-dau-tu')?.successors?.map((s) => [s.agencyId, s.date])).toEqual([['bo-tai-chinh', '2025-03-01']]);
+    expect(agency('bo-tai-nguyen-va-moi-truong')?.successors?.map((s) => s.agencyId)).toEqual(['bo-nong-nghiep-va-moi-truong']);
+    expect(agency('bo-cong-an')?.aliases).toContain('BCA');
+  });
+
+  it('passes seeds:verify: every name and citation is printed in the lines its source names', () => {
+    const report = verifySeedSources(data, SOURCES);
+    expect(report.problems).toEqual([]);
+    expect(report.checked).toBe(report.exact + report.joined);
+    expect(report.exact).toBeGreaterThan(report.joined);
+  });
+
+  it('seeds:verify catches a name that is not in the document', () => {
+    const altered: SeedData = structuredClone(data);
+    altered.milestones[0]!.nameAsPrinted = 'Cấp giấy phép bay vào vũ trụ';
+    expect(verifySeedSources(altered, SOURCES).problems).toEqual([expect.stringContaining(`milestone ${altered.milestones[0]!.id} name`)]);
+  });
+
+  const shared = resolve(__dirname, '..', '..', 'shared', 'seeds');
+  (existsSync(shared) ? it : it.skip)('keeps seeds/sources identical to ../shared/seeds (skipped when that folder is absent)', () => {
+    for (const file of readdirSync(shared)) expect(readFileSync(join(SOURCES, file), 'utf8')).toBe(readFileSync(join(shared, file), 'utf8'));
   });
 
   it('traces every milestone to its source: the lines exist and hold the item and most of its name', () => {
