@@ -1,5 +1,27 @@
-import type { DirectiveResolvers } from '../src/__generated__/resolvers-types';
+import type { CitationResolvers, CitedByResolvers, DirectiveResolvers, TaskResolvers } from '../src/__generated__/resolvers-types';
+import { loadAll, loadOne, required } from './load';
 
 export const Directive: DirectiveResolvers = {
   id: (directive) => directive._id,
+  issuer: (directive, _args, ctx) => loadOne(ctx.loaders.agency, directive.issuerAgencyId),
+  province: (directive, _args, ctx) => loadOne(ctx.loaders.province, directive.provinceId),
+  implements: (directive, _args, ctx) => loadAll(ctx.loaders.directive, directive.implementsIds),
+  implementedBy: (directive, _args, ctx) => ctx.loaders.directivesImplementing.load(directive._id),
+  citations: (directive) => directive.citations,
+  cites: (directive, _args, ctx) => loadAll(ctx.loaders.directive, directive.citesIds),
+  citedBy: (directive) => directive.citedAs,
+  tasks: (directive) => directive.tasks,
+  milestones: (directive, _args, ctx) => ctx.loaders.milestonesOfDirective.load(directive._id),
+};
+
+export const Citation: CitationResolvers = {
+  directive: async (citation, _args, ctx) => required(await ctx.loaders.directive.load(citation.directiveId), citation.directiveId),
+};
+
+export const CitedBy: CitedByResolvers = {
+  directive: async (entry, _args, ctx) => required(await ctx.loaders.directive.load(entry.byDirectiveId), entry.byDirectiveId),
+};
+
+export const Task: TaskResolvers = {
+  addressees: (task, _args, ctx) => loadAll(ctx.loaders.agency, task.addresseeAgencyIds),
 };

@@ -1,9 +1,22 @@
 import type { QueryResolvers } from '../src/__generated__/resolvers-types';
+import { milestoneBreakdown } from '../src/catalogue/breakdown';
 import { listDirectives } from '../src/catalogue/directives';
+import { findProvince, listAgencies, listMilestones, listProvinces, listServices } from '../src/catalogue/lists';
+import { search } from '../src/catalogue/search';
 import { directiveIdKey } from '../src/search/fold';
 
 export const Query: QueryResolvers = {
   health: async (_parent, _args, ctx) => ({ database: await ctx.pingDatabase(), version: ctx.version }),
   directive: (_parent, { id }, ctx) => ctx.loaders.directiveByKey.load(directiveIdKey(id)),
   directives: (_parent, args, ctx) => listDirectives(ctx.db, args),
+  service: (_parent, { id }, ctx) => ctx.loaders.service.load(id),
+  services: (_parent, { filter, orderBy, ...page }, ctx) => listServices(ctx.db, filter, orderBy, page),
+  milestone: (_parent, { id }, ctx) => ctx.loaders.milestone.load(id),
+  milestones: (_parent, { filter, orderBy, ...page }, ctx) => listMilestones(ctx.db, filter, orderBy, page),
+  agency: (_parent, { id }, ctx) => ctx.loaders.agency.load(id),
+  agencies: (_parent, { kind, ...page }, ctx) => listAgencies(ctx.db, kind, page),
+  province: (_parent, { code, asOf }, ctx) => findProvince(ctx.db, code, asOf),
+  provinces: (_parent, { era }, ctx) => listProvinces(ctx.db, era),
+  search: (_parent, { text, first }, ctx) => search(ctx.db, text, first),
+  milestoneBreakdown: (_parent, { by, filter }, ctx) => milestoneBreakdown(ctx.db, by, filter),
 };

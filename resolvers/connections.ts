@@ -1,14 +1,22 @@
-import type { DirectiveConnectionResolvers } from '../src/__generated__/resolvers-types';
+import type { AgencyConnectionResolvers, DirectiveConnectionResolvers, MilestoneConnectionResolvers, ServiceConnectionResolvers } from '../src/__generated__/resolvers-types';
+import type { Page } from '../src/db/paginate';
 
-/** Resolvers shared by every `...Connection` type; the page comes from src/db/paginate. */
-export const DirectiveConnection: DirectiveConnectionResolvers = {
-  edges: (page) => page.nodes.map((node, index) => ({ node, cursor: page.cursors[index] ?? '' })),
-  nodes: (page) => page.nodes,
-  pageInfo: (page) => ({
-    hasNextPage: page.hasNextPage,
-    hasPreviousPage: page.hasPreviousPage,
-    startCursor: page.cursors[0] ?? null,
-    endCursor: page.cursors[page.cursors.length - 1] ?? null,
-  }),
-  totalCount: (page) => page.count(),
-};
+/** The fields every `...Connection` type has, resolved from a page of src/db/paginate. */
+function connection<T>() {
+  return {
+    edges: (page: Page<T>) => page.nodes.map((node, index) => ({ node, cursor: page.cursors[index] ?? '' })),
+    nodes: (page: Page<T>) => page.nodes,
+    pageInfo: (page: Page<T>) => ({
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: page.cursors[0] ?? null,
+      endCursor: page.cursors[page.cursors.length - 1] ?? null,
+    }),
+    totalCount: (page: Page<T>) => page.count(),
+  };
+}
+
+export const DirectiveConnection: DirectiveConnectionResolvers = connection();
+export const ServiceConnection: ServiceConnectionResolvers = connection();
+export const MilestoneConnection: MilestoneConnectionResolvers = connection();
+export const AgencyConnection: AgencyConnectionResolvers = connection();

@@ -169,6 +169,26 @@ export function validateSeedData(data: SeedData): string[] {
   return problems;
 }
 
+/**
+ * The bodies that carry an agency's work today: itself if it still exists,
+ * otherwise (transitively) its successors. Bảo hiểm xã hội Việt Nam, moved under
+ * Bộ Tài chính but not dissolved, stays itself.
+ */
+export function currentAgencyResolver(agencies: SeedAgency[]): (id: string) => string[] {
+  const byId = new Map(agencies.map((a) => [a.id, a]));
+  const memo = new Map<string, string[]>();
+  const resolve = (id: string, seen: Set<string>): string[] => {
+    const cached = memo.get(id);
+    if (cached) return cached;
+    const agency = byId.get(id);
+    if (!agency?.dissolvedOn || !agency.successors?.length || seen.has(id)) return [id];
+    const result = [...new Set(agency.successors.flatMap((s) => resolve(s.agencyId, new Set([...seen, id]))))];
+    memo.set(id, result);
+    return result;
+  };
+  return (id) => resolve(id, new Set());
+}
+
 export interface CatalogueDocuments {
   provinces: ProvinceDocument[];
   agencies: AgencyDocument[];
@@ -230,6 +250,8 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     searchText: foldVietnamese([a.name, ...a.aliases].join(' ')),
   }));
 
+  const currentAgencies = currentAgencyResolver(data.agencies);
+  const today = (ids: string[]): string[] => [...new Set(ids.flatMap(currentAgencies))];
   const directiveDates = new Map(data.directives.map((d) => [d.id, d.date ?? null]));
   const directives: DirectiveDocument[] = data.directives.map((d) => ({
     _id: d.id,
@@ -288,6 +310,15 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
         }
       : null,
     directiveDate: directiveDates.get(m.directiveId) ?? null,
+    leadAgencyTodayIds: today(m.leadAgencyIds),
+    coordinatingAgencyTodayIds: today(m.coordinatingAgencyIds),
+    dueYear: m.due ? Number(m.due.end.slice(0, 4)) : null,
+    dueQuarter: m.due ? `${m.due.end.slice(0, 4)}-Q${Math.ceil(Number(m.due.end.slice(5, 7)) / 3)}` : null,
+    // An undated report (BC-VPCP-2024-05) sorts by the date its statuses are read as of.
+    sortDocument: `${directiveDates.get(m.directiveId) ?? m.status?.asOf ?? '0000-00-00'}|${m.directiveId}|${String(m.order).padStart(6, '0')}`,
+    sortDue: `${m.due?.end ?? '9999-12-31'}|${m.due?.start ?? ''}`,
+    sortName: foldVietnamese(m.nameAsPrinted),
+    sectionText: foldVietnamese(`${m.section ?? ''} ${m.group ?? ''}`),
     reconstructed: m.reconstructed ?? null,
     ambiguities: m.ambiguities ?? [],
     corrections: m.corrections ?? [],
@@ -295,8 +326,11 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     searchText: foldVietnamese(m.nameAsPrinted),
   }));
 
+  const partOf = new Map<string, string[]>();
+  for (const s of data.services) for (const c of s.componentIds ?? []) partOf.set(c, [...(partOf.get(c) ?? []), s.id]);
   const services: ServiceDocument[] = data.services.map((s) => {
     const own = data.milestones.filter((m) => m.serviceId === s.id);
+    const dates = own.map((m) => directiveDates.get(m.directiveId)).filter((d): d is string => Boolean(d)).sort();
     return {
       _id: s.id,
       name: s.name,
@@ -304,6 +338,9 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
       componentIds: s.componentIds ?? [],
       scopeNote: s.scopeNote ?? null,
       directiveIds: [...new Set(own.map((m) => m.directiveId))],
+      partOfIds: partOf.get(s.id) ?? [],
+      firstDate: dates[0] ?? '',
+      sortName: foldVietnamese(s.name),
       searchText: foldVietnamese([s.name, ...own.map((m) => m.nameAsPrinted)].join(' ')),
     };
   });

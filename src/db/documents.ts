@@ -100,10 +100,16 @@ export interface ServiceDocument {
   componentIds: string[];
   scopeNote: string | null;
   directiveIds: string[];
+  /** Services that list this one among their components (inverse of componentIds). */
+  partOfIds: string[];
+  /** Date of the earliest directive naming it, "" when none is dated. */
+  firstDate: string;
+  /** Folded name, the NAME sort key. */
+  sortName: string;
   searchText: string;
 }
 
-export interface MilestoneStatus {
+export interface MilestoneStatusDocument {
   text: string;
   asOf: string;
   state: StatusState;
@@ -135,12 +141,31 @@ export interface MilestoneDocument {
   provinceIds: string[];
   due: DueDate | null;
   carriedOver: boolean;
-  status: MilestoneStatus | null;
+  status: MilestoneStatusDocument | null;
   /** Date of the directive, copied for sorting and time-ordered timelines. */
   directiveDate: string | null;
+  /** Lead and coordinating agencies as they are today (2025 succession applied), for breakdowns and filters. */
+  leadAgencyTodayIds: string[];
+  coordinatingAgencyTodayIds: string[];
+  /** From `due.end`, for breakdowns (the local database has no date operators). */
+  dueYear: number | null;
+  dueQuarter: string | null;
+  /** Keyset sort keys, never null: document date|directive|order, due end|..., folded name. */
+  sortDocument: string;
+  sortDue: string;
+  sortName: string;
+  /** Folded section + group headings, for the section filter. */
+  sectionText: string;
   reconstructed: string | null;
   ambiguities: string[];
   corrections: Array<{ printed: string; corrected: string }>;
   source: SourceRef;
   searchText: string;
 }
+
+/** Parts of documents that GraphQL exposes as types of their own (codegen mappers). */
+export type CitationEntry = DirectiveDocument['citations'][number];
+export type CitedAsEntry = DirectiveDocument['citedAs'][number];
+export type TaskEntry = DirectiveDocument['tasks'][number];
+export type SuccessionEntry = AgencyDocument['successors'][number];
+export type ServiceNameEntry = ServiceDocument['names'][number];

@@ -1,11 +1,11 @@
 import DataLoader from 'dataloader';
-import type { Collection, Filter } from 'mongodb';
+import type { Collection, Filter, Sort } from 'mongodb';
 import type { Collections } from '../db/collections';
-import type { DirectiveDocument } from '../db/documents';
+import type { AgencyDocument, DirectiveDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from '../db/documents';
 
 /**
- * Loads documents by a unique field in one `$in` query per batch and returns them in key
- * order, `null` where none exists (DataLoader's contract).
+ * Loads documents by a unique field in one `$in` query per batch and returns
+ * them in key order, `null` where none exists (DataLoader's contract).
  */
 function byFieldLoader<T extends { _id: string }>(collection: Collection<T>, field: keyof T & string): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(async (keys) => {
@@ -15,16 +15,69 @@ function byFieldLoader<T extends { _id: string }>(collection: Collection<T>, fie
   });
 }
 
+/**
+ * Loads, for each key, the documents whose `path` (a scalar or an array of
+ * ids, possibly nested) holds it: one `$in` query per batch, in `sort` order.
+ */
+function byReferenceLoader<T extends { _id: string }>(collection: Collection<T>, path: string, values: (doc: T) => string[], sort: Sort): DataLoader<string, T[]> {
+  return new DataLoader<string, T[]>(async (keys) => {
+    const found = (await collection.find({ [path]: { $in: [...keys] } } as Filter<T>).sort(sort).toArray()) as T[];
+    const byKey = new Map<string, T[]>(keys.map((key) => [key, []]));
+    for (const doc of found) for (const value of values(doc)) byKey.get(value)?.push(doc);
+    return keys.map((key) => byKey.get(key) ?? []);
+  });
+}
+
+const IN_DOCUMENT_ORDER: Sort = { sortDocument: 1, _id: 1 };
+
 /** Per-request loaders: made fresh in the context function, never shared between requests. */
 export interface Loaders {
   directive: DataLoader<string, DirectiveDocument | null>;
   /** By folded number ("406/qd-ttg"): the root `directive(id)` lookup. */
   directiveByKey: DataLoader<string, DirectiveDocument | null>;
+  service: DataLoader<string, ServiceDocument | null>;
+  milestone: DataLoader<string, MilestoneDocument | null>;
+  agency: DataLoader<string, AgencyDocument | null>;
+  province: DataLoader<string, ProvinceDocument | null>;
+  directivesImplementing: DataLoader<string, DirectiveDocument[]>;
+  directivesCiting: DataLoader<string, DirectiveDocument[]>;
+  milestonesOfDirective: DataLoader<string, MilestoneDocument[]>;
+  /** A service's timeline: its milestones by document date. */
+  milestonesOfService: DataLoader<string, MilestoneDocument[]>;
+  milestonesOfParent: DataLoader<string, MilestoneDocument[]>;
+  milestonesLedBy: DataLoader<string, MilestoneDocument[]>;
+  milestonesCoordinatedBy: DataLoader<string, MilestoneDocument[]>;
+  /** By old province id ("63:91"): rows naming it in scope, done, pending, piloting. */
+  milestonesNamingProvince: DataLoader<string, MilestoneDocument[]>;
+  milestonesDoneInProvince: DataLoader<string, MilestoneDocument[]>;
+  milestonesPendingInProvince: DataLoader<string, MilestoneDocument[]>;
+  milestonesPilotInProvince: DataLoader<string, MilestoneDocument[]>;
+  /** Rows in scope everywhere; the only key is "all". */
+  milestonesEverywhere: DataLoader<string, MilestoneDocument[]>;
 }
 
 export function createLoaders(db: Collections): Loaders {
   return {
     directive: byFieldLoader(db.directives, '_id'),
     directiveByKey: byFieldLoader(db.directives, 'idKey'),
+    service: byFieldLoader(db.services, '_id'),
+    milestone: byFieldLoader(db.milestones, '_id'),
+    agency: byFieldLoader(db.agencies, '_id'),
+    province: byFieldLoader(db.provinces, '_id'),
+    directivesImplementing: byReferenceLoader(db.directives, 'implementsIds', (d) => d.implementsIds, { dateSort: -1, _id: 1 }),
+    directivesCiting: byReferenceLoader(db.directives, 'citesIds', (d) => d.citesIds, { dateSort: -1, _id: 1 }),
+    milestonesOfDirective: byReferenceLoader(db.milestones, 'directiveId', (m) => [m.directiveId], IN_DOCUMENT_ORDER),
+    milestonesOfService: byReferenceLoader(db.milestones, 'serviceId', (m) => [m.serviceId], IN_DOCUMENT_ORDER),
+    milestonesOfParent: byReferenceLoader(db.milestones, 'parentId', (m) => (m.parentId ? [m.parentId] : []), IN_DOCUMENT_ORDER),
+    milestonesLedBy: byReferenceLoader(db.milestones, 'leadAgencyIds', (m) => m.leadAgencyIds, IN_DOCUMENT_ORDER),
+    milestonesCoordinatedBy: byReferenceLoader(db.milestones, 'coordinatingAgencyIds', (m) => m.coordinatingAgencyIds, IN_DOCUMENT_ORDER),
+    milestonesNamingProvince: byReferenceLoader(db.milestones, 'provinceIds', (m) => m.provinceIds, IN_DOCUMENT_ORDER),
+    milestonesDoneInProvince: byReferenceLoader(db.milestones, 'status.doneProvinceIds', (m) => m.status?.doneProvinceIds ?? [], IN_DOCUMENT_ORDER),
+    milestonesPendingInProvince: byReferenceLoader(db.milestones, 'status.pendingProvinceIds', (m) => m.status?.pendingProvinceIds ?? [], IN_DOCUMENT_ORDER),
+    milestonesPilotInProvince: byReferenceLoader(db.milestones, 'status.pilotProvinceIds', (m) => m.status?.pilotProvinceIds ?? [], IN_DOCUMENT_ORDER),
+    milestonesEverywhere: new DataLoader<string, MilestoneDocument[]>(async (keys) => {
+      const found = await db.milestones.find({ allProvinces: true }).sort(IN_DOCUMENT_ORDER).toArray();
+      return keys.map(() => found);
+    }),
   };
 }

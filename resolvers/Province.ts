@@ -1,0 +1,25 @@
+import type DataLoader from 'dataloader';
+import type { ProvinceResolvers } from '../src/__generated__/resolvers-types';
+import type { MilestoneDocument, ProvinceDocument } from '../src/db/documents';
+import { loadAll, loadOne, mergeUnique } from './load';
+
+/** The old units a province stands for: itself, or for a current unit the units it was formed from. */
+function oldUnits(province: ProvinceDocument): string[] {
+  return province.era === 'BEFORE_2025_07' ? [province._id] : province.formedFromIds;
+}
+
+const inDocumentOrder = (a: MilestoneDocument, b: MilestoneDocument): number => a.sortDocument.localeCompare(b.sortDocument) || a._id.localeCompare(b._id);
+
+async function milestonesOf(province: ProvinceDocument, loader: DataLoader<string, MilestoneDocument[]>, extra: MilestoneDocument[] = []): Promise<MilestoneDocument[]> {
+  return mergeUnique([...(await loader.loadMany(oldUnits(province))).filter((x): x is MilestoneDocument[] => Array.isArray(x)), extra], inDocumentOrder);
+}
+
+export const Province: ProvinceResolvers = {
+  id: (province) => province._id,
+  mergedInto: (province, _args, ctx) => loadOne(ctx.loaders.province, province.mergedIntoId),
+  formedFrom: (province, _args, ctx) => loadAll(ctx.loaders.province, province.formedFromIds),
+  milestonesInScope: async (province, _args, ctx) => milestonesOf(province, ctx.loaders.milestonesNamingProvince, await ctx.loaders.milestonesEverywhere.load('all')),
+  milestonesDone: (province, _args, ctx) => milestonesOf(province, ctx.loaders.milestonesDoneInProvince),
+  milestonesPending: (province, _args, ctx) => milestonesOf(province, ctx.loaders.milestonesPendingInProvince),
+  milestonesPilot: (province, _args, ctx) => milestonesOf(province, ctx.loaders.milestonesPilotInProvince),
+};

@@ -1,0 +1,23 @@
+import type { BreakdownBucketResolvers, SearchResultResolvers } from '../src/__generated__/resolvers-types';
+
+export const SearchResult: SearchResultResolvers = {
+  // Stored documents differ by their own fields; each kind has one that no other has.
+  __resolveType: (node) => ('idKey' in node ? 'Directive' : 'era' in node ? 'Province' : 'aliases' in node ? 'Agency' : 'Service'),
+};
+
+export const BreakdownBucket: BreakdownBucketResolvers = {
+  label: async (bucket, _args, ctx) => {
+    if (bucket.key === null) return null;
+    switch (bucket.by) {
+      case 'LEAD_AGENCY':
+      case 'LEAD_AGENCY_TODAY':
+        return (await ctx.loaders.agency.load(bucket.key))?.name ?? null;
+      case 'DIRECTIVE':
+        return (await ctx.loaders.directive.load(bucket.key))?.title ?? null;
+      case 'PROVINCE':
+        return (await ctx.loaders.province.load(bucket.key))?.name ?? null;
+      default:
+        return null;
+    }
+  },
+};

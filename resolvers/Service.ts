@@ -1,0 +1,16 @@
+import type { ServiceNameResolvers, ServiceResolvers } from '../src/__generated__/resolvers-types';
+import { loadAll, required } from './load';
+
+export const Service: ServiceResolvers = {
+  id: (service) => service._id,
+  names: (service) => service.names,
+  components: (service, _args, ctx) => loadAll(ctx.loaders.service, service.componentIds),
+  partOf: (service, _args, ctx) => loadAll(ctx.loaders.service, service.partOfIds),
+  directives: (service, _args, ctx) => loadAll(ctx.loaders.directive, service.directiveIds),
+  timeline: (service, _args, ctx) => ctx.loaders.milestonesOfService.load(service._id),
+};
+
+export const ServiceName: ServiceNameResolvers = {
+  directive: async (entry, _args, ctx) => required(await ctx.loaders.directive.load(entry.directiveId), entry.directiveId),
+  milestone: async (entry, _args, ctx) => required(await ctx.loaders.milestone.load(entry.milestoneId), entry.milestoneId),
+};
