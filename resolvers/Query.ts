@@ -1,5 +1,5 @@
 import type { QueryResolvers } from '../src/__generated__/resolvers-types';
-import { milestoneBreakdown } from '../src/catalogue/breakdown';
+import { completionOverTime, milestoneBreakdown } from '../src/catalogue/breakdown';
 import { listDirectives } from '../src/catalogue/directives';
 import { findProvince, listAgencies, listMilestones, listProvinces, listServices } from '../src/catalogue/lists';
 import { search } from '../src/catalogue/search';
@@ -18,5 +18,6 @@ export const Query: QueryResolvers = {
   province: (_parent, { code, asOf }, ctx) => findProvince(ctx.db, code, asOf),
   provinces: (_parent, { era }, ctx) => listProvinces(ctx.db, era),
   search: (_parent, { text, first }, ctx) => search(ctx.db, text, first),
-  milestoneBreakdown: (_parent, { by, filter }, ctx) => milestoneBreakdown(ctx.db, by, filter),
+  milestoneBreakdown: (_parent, { by, filter, count }, ctx) => milestoneBreakdown(ctx.db, by, filter, count ?? 'MILESTONES'),
+  completionOverTime: (_parent, { filter }, ctx) => completionOverTime(ctx.db, filter),
 };

@@ -15,6 +15,8 @@ export const BreakdownBucket: BreakdownBucketResolvers = {
       case 'DIRECTIVE':
         return (await ctx.loaders.directive.load(bucket.key))?.title ?? null;
       case 'PROVINCE':
+      case 'DONE_PROVINCE':
+      case 'PILOT_PROVINCE':
         return (await ctx.loaders.province.load(bucket.key))?.name ?? null;
       default:
         return null;

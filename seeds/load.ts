@@ -312,6 +312,10 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     directiveDate: directiveDates.get(m.directiveId) ?? null,
     leadAgencyTodayIds: today(m.leadAgencyIds),
     coordinatingAgencyTodayIds: today(m.coordinatingAgencyIds),
+    statusState: m.status?.state ?? null,
+    statusAsOf: m.status?.asOf ?? null,
+    doneProvinceIds: (m.status?.doneProvinceCodes ?? []).map(provinceId.before),
+    pilotProvinceIds: (m.status?.pilotProvinceCodes ?? []).map(provinceId.before),
     dueYear: m.due ? Number(m.due.end.slice(0, 4)) : null,
     dueQuarter: m.due ? `${m.due.end.slice(0, 4)}-Q${Math.ceil(Number(m.due.end.slice(5, 7)) / 3)}` : null,
     // An undated report (BC-VPCP-2024-05) sorts by the date its statuses are read as of.

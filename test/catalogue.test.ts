@@ -112,6 +112,25 @@ describe('the unified catalogue schema', () => {
     expect(byStatus.reduce((sum: number, r: { count: number }) => sum + r.count, 0)).toBe(11);
   });
 
+  it('ranks provinces by completed services and tracks completion over time', async () => {
+    const { ranking, overTime, servicesToday } = await data(`{
+      ranking: milestoneBreakdown(by: DONE_PROVINCE, count: SERVICES) { key label count }
+      overTime: completionOverTime(filter: { serviceIds: ["svc-2348-II.03"] }) { asOf done partial notDone }
+      servicesToday: milestoneBreakdown(by: LEAD_AGENCY_TODAY, count: SERVICES, filter: { serviceIds: ["svc-406-37"] }) { key count } }`);
+    // Bình Định is named done for two services: the martyrs' grave visit permit (2348) and hospital fee payment (May 2024).
+    expect(ranking[0]).toEqual({ key: '63:52', label: 'Bình Định', count: 2 });
+    expect(ranking).toHaveLength(16);
+    expect(overTime).toEqual([
+      { asOf: '2023-04-07', done: 0, partial: 1, notDone: 0 },
+      { asOf: '2024-05-31', done: 0, partial: 1, notDone: 0 },
+    ]);
+    // One service, led by Văn phòng Chính phủ (2021) then Bộ Kế hoạch và Đầu tư, now Bộ Tài chính: counted once per body.
+    expect(servicesToday).toEqual([
+      { key: 'bo-tai-chinh', count: 1 },
+      { key: 'van-phong-chinh-phu', count: 1 },
+    ]);
+  });
+
   it('finds overdue rows as of a date', async () => {
     const { milestones } = await data(`{ milestones(first: 100, orderBy: DUE_DATE, filter: { overdueAsOf: "2021-07-01", directiveIds: ["406/QĐ-TTg"] }) { nodes { due { end } } } }`);
     expect(milestones.nodes.length).toBeGreaterThan(0);

@@ -110,7 +110,7 @@ export type AgencySuccession = {
 /** One group of a breakdown. */
 export type BreakdownBucket = {
   __typename?: 'BreakdownBucket';
-  /** Number of milestones in the group. */
+  /** Number of milestones (or distinct services) in the group. */
   count: Scalars['Int']['output'];
   /** The group's key: an enum name, an id, a year or "2021-Q2"; null for rows without a value. */
   key: Maybe<Scalars['String']['output']>;
@@ -122,6 +122,8 @@ export type BreakdownBucket = {
 export type BreakdownDimension =
   /** Directive */
   | 'DIRECTIVE'
+  /** Province named as done in a progress note: provinces ranked by completed services with `count: SERVICES` */
+  | 'DONE_PROVINCE'
   /** Quarter of the deadline ("2021-Q2") */
   | 'DUE_QUARTER'
   /** Year of the deadline */
@@ -132,10 +134,21 @@ export type BreakdownDimension =
   | 'LEAD_AGENCY_TODAY'
   /** Service level */
   | 'LEVEL'
+  /** Province named as piloting */
+  | 'PILOT_PROVINCE'
   /** Province named in scope (old units) */
   | 'PROVINCE'
+  /** Date of the report that gives the status */
+  | 'REPORT_DATE'
   /** Progress state (rows without status are counted under null) */
   | 'STATUS';
+
+/** What a breakdown counts. */
+export type BreakdownUnit =
+  /** Milestones (rows) */
+  | 'MILESTONES'
+  /** Distinct services */
+  | 'SERVICES';
 
 /** A citation of another directive, with the citing phrase as printed. */
 export type Citation = {
@@ -157,6 +170,19 @@ export type CitedBy = {
   source: Source;
   /** What the citing text says, as printed. */
   text: Scalars['String']['output'];
+};
+
+/** How a set of milestones stood on one report date. */
+export type CompletionPoint = {
+  __typename?: 'CompletionPoint';
+  /** Date of the report. */
+  asOf: Scalars['Date']['output'];
+  /** Read as done (hoàn thành). */
+  done: Scalars['Int']['output'];
+  /** Read as not done (chưa hoàn thành). */
+  notDone: Scalars['Int']['output'];
+  /** Read as partly done. */
+  partial: Scalars['Int']['output'];
 };
 
 /**
@@ -499,6 +525,12 @@ export type Query = {
   /** One agency (cơ quan) by id, e.g. "bo-cong-an". Null when unknown. */
   agency: Maybe<Agency>;
   /**
+   * Completion over time (tiến độ theo thời gian): for each report date, how many of the matching
+   * milestones the report read as done, partly done and not done. Filter by `serviceIds` for a
+   * service, `leadAgencyIds` for an agency.
+   */
+  completionOverTime: Array<CompletionPoint>;
+  /**
    * One directive (văn bản chỉ đạo) by its official number as printed, e.g. "406/QĐ-TTg".
    * Matched case- and accent-insensitively: "406/qd-ttg" finds the same document.
    * Null when no such directive is known.
@@ -564,6 +596,15 @@ export type QueryAgencyArgs = {
  * The gateway's root query. Catalogue fields are declared in the other schema files
  * with `extend type Query`.
  */
+export type QueryCompletionOverTimeArgs = {
+  filter?: InputMaybe<MilestoneFilter>;
+};
+
+
+/**
+ * The gateway's root query. Catalogue fields are declared in the other schema files
+ * with `extend type Query`.
+ */
 export type QueryDirectiveArgs = {
   id: Scalars['ID']['input'];
 };
@@ -594,6 +635,7 @@ export type QueryMilestoneArgs = {
  */
 export type QueryMilestoneBreakdownArgs = {
   by: BreakdownDimension;
+  count?: InputMaybe<BreakdownUnit>;
   filter?: InputMaybe<MilestoneFilter>;
 };
 
@@ -891,8 +933,10 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BreakdownBucket: ResolverTypeWrapper<BreakdownRow>;
   BreakdownDimension: BreakdownDimension;
+  BreakdownUnit: BreakdownUnit;
   Citation: ResolverTypeWrapper<CitationEntry>;
   CitedBy: ResolverTypeWrapper<CitedAsEntry>;
+  CompletionPoint: ResolverTypeWrapper<CompletionPoint>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   Directive: ResolverTypeWrapper<DirectiveDocument>;
   DirectiveConnection: ResolverTypeWrapper<Page<DirectiveDocument>>;
@@ -940,6 +984,7 @@ export type ResolversParentTypes = ResolversObject<{
   BreakdownBucket: BreakdownRow;
   Citation: CitationEntry;
   CitedBy: CitedAsEntry;
+  CompletionPoint: CompletionPoint;
   Date: Scalars['Date']['output'];
   Directive: DirectiveDocument;
   DirectiveConnection: Page<DirectiveDocument>;
@@ -1024,6 +1069,13 @@ export type CitedByResolvers<ContextType = GatewayContext, ParentType extends Re
   directive?: Resolver<ResolversTypes['Directive'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CompletionPointResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CompletionPoint'] = ResolversParentTypes['CompletionPoint']> = ResolversObject<{
+  asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
+  done?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  notDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  partial?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -1161,11 +1213,12 @@ export type ProvinceResolvers<ContextType = GatewayContext, ParentType extends R
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   agencies?: Resolver<ResolversTypes['AgencyConnection'], ParentType, ContextType, Partial<QueryAgenciesArgs>>;
   agency?: Resolver<Maybe<ResolversTypes['Agency']>, ParentType, ContextType, RequireFields<QueryAgencyArgs, 'id'>>;
+  completionOverTime?: Resolver<Array<ResolversTypes['CompletionPoint']>, ParentType, ContextType, Partial<QueryCompletionOverTimeArgs>>;
   directive?: Resolver<Maybe<ResolversTypes['Directive']>, ParentType, ContextType, RequireFields<QueryDirectiveArgs, 'id'>>;
   directives?: Resolver<ResolversTypes['DirectiveConnection'], ParentType, ContextType, Partial<QueryDirectivesArgs>>;
   health?: Resolver<ResolversTypes['Health'], ParentType, ContextType>;
   milestone?: Resolver<Maybe<ResolversTypes['Milestone']>, ParentType, ContextType, RequireFields<QueryMilestoneArgs, 'id'>>;
-  milestoneBreakdown?: Resolver<Array<ResolversTypes['BreakdownBucket']>, ParentType, ContextType, RequireFields<QueryMilestoneBreakdownArgs, 'by'>>;
+  milestoneBreakdown?: Resolver<Array<ResolversTypes['BreakdownBucket']>, ParentType, ContextType, RequireFields<QueryMilestoneBreakdownArgs, 'by' | 'count'>>;
   milestones?: Resolver<ResolversTypes['MilestoneConnection'], ParentType, ContextType, Partial<QueryMilestonesArgs>>;
   province?: Resolver<Maybe<ResolversTypes['Province']>, ParentType, ContextType, RequireFields<QueryProvinceArgs, 'code'>>;
   provinces?: Resolver<Array<ResolversTypes['Province']>, ParentType, ContextType, Partial<QueryProvincesArgs>>;
@@ -1241,6 +1294,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   BreakdownBucket?: BreakdownBucketResolvers<ContextType>;
   Citation?: CitationResolvers<ContextType>;
   CitedBy?: CitedByResolvers<ContextType>;
+  CompletionPoint?: CompletionPointResolvers<ContextType>;
   Date?: GraphQLScalarType;
   Directive?: DirectiveResolvers<ContextType>;
   DirectiveConnection?: DirectiveConnectionResolvers<ContextType>;

@@ -147,6 +147,14 @@ export interface MilestoneDocument {
   /** Lead and coordinating agencies as they are today (2025 succession applied), for breakdowns and filters. */
   leadAgencyTodayIds: string[];
   coordinatingAgencyTodayIds: string[];
+  /**
+   * Copies of status fields at the top level, for aggregation: FerretDB 1.24
+   * mis-groups and mis-unwinds nested paths ("$status.state" groups as null).
+   */
+  statusState: StatusState | null;
+  statusAsOf: string | null;
+  doneProvinceIds: string[];
+  pilotProvinceIds: string[];
   /** From `due.end`, for breakdowns (the local database has no date operators). */
   dueYear: number | null;
   dueQuarter: string | null;
