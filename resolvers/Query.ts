@@ -4,6 +4,7 @@ import { listDirectives } from '../src/catalogue/directives';
 import { findProvince, listAgencies, listMilestones, listProvinces, listServices } from '../src/catalogue/lists';
 import { search } from '../src/catalogue/search';
 import { directiveIdKey } from '../src/search/fold';
+import { CitizenQueries } from './Citizen';
 
 export const Query: QueryResolvers = {
   health: async (_parent, _args, ctx) => ({ database: await ctx.pingDatabase(), version: ctx.version }),
@@ -20,4 +21,5 @@ export const Query: QueryResolvers = {
   search: (_parent, { text, first }, ctx) => search(ctx.db, text, first),
   milestoneBreakdown: (_parent, { by, filter, count }, ctx) => milestoneBreakdown(ctx.db, by, filter, count ?? 'MILESTONES'),
   completionOverTime: (_parent, { filter }, ctx) => completionOverTime(ctx.db, filter),
+  ...CitizenQueries,
 };

@@ -1,4 +1,4 @@
-import type { AgencyConnectionResolvers, DirectiveConnectionResolvers, MilestoneConnectionResolvers, ServiceConnectionResolvers } from '../src/__generated__/resolvers-types';
+import type { AgencyConnectionResolvers, AuditEntryConnectionResolvers, DirectiveConnectionResolvers, MilestoneConnectionResolvers, ServiceConnectionResolvers } from '../src/__generated__/resolvers-types';
 import type { Page } from '../src/db/paginate';
 
 /** The fields every `...Connection` type has, resolved from a page of src/db/paginate. */
@@ -20,3 +20,4 @@ export const DirectiveConnection: DirectiveConnectionResolvers = connection();
 export const ServiceConnection: ServiceConnectionResolvers = connection();
 export const MilestoneConnection: MilestoneConnectionResolvers = connection();
 export const AgencyConnection: AgencyConnectionResolvers = connection();
+export const AuditEntryConnection: AuditEntryConnectionResolvers = connection();

@@ -1,7 +1,9 @@
 import type { Resolvers } from '../src/__generated__/resolvers-types';
 import { DateScalar } from '../src/scalars';
 import { Agency, AgencySuccession } from './Agency';
-import { AgencyConnection, DirectiveConnection, MilestoneConnection, ServiceConnection } from './connections';
+import { Citizen, Residence } from './Citizen';
+import { AgencyConnection, AuditEntryConnection, DirectiveConnection, MilestoneConnection, ServiceConnection } from './connections';
+import { AuditEntry } from './Citizen';
 import { Citation, CitedBy, Directive, Task } from './Directive';
 import { Milestone, MilestoneStatus } from './Milestone';
 import { Province } from './Province';
@@ -25,8 +27,12 @@ export const resolvers: Resolvers = {
   Province,
   SearchResult,
   BreakdownBucket,
+  Citizen,
+  Residence,
   DirectiveConnection,
   ServiceConnection,
   MilestoneConnection,
   AgencyConnection,
+  AuditEntryConnection,
+  AuditEntry,
 };

@@ -23,7 +23,27 @@ export interface GatewayConfig {
   /** How long a graceful shutdown may take before the process exits anyway. */
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
+  /** Key of the HMAC that replaces citizen IDs in the audit trail. */
+  auditHashKey: string;
+  /** True when AUDIT_HASH_KEY was not set and the development key is in use. */
+  auditHashKeyIsDefault: boolean;
+  population: PopulationConfig;
 }
+
+export interface PopulationConfig {
+  /** Base URL of the population database API; undefined → start the stub in-process. */
+  url: string | undefined;
+  clientId: string;
+  clientSecret: string;
+  timeoutMs: number;
+  retries: number;
+  breakerThreshold: number;
+  breakerOpenMs: number;
+}
+
+/** Development defaults shared with the stub's own defaults (src/connectors/population/stub/config.ts). */
+export const DEV_POPULATION_CLIENT = { id: 'dvc-gateway', secret: 'dev-secret-change-me' };
+const DEV_AUDIT_HASH_KEY = 'dev-audit-hash-key-change-me';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -98,5 +118,28 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     seedOnStart: readBool(env, 'SEED_ON_START', true),
     shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 300_000),
     logLevel,
+    auditHashKey: env.AUDIT_HASH_KEY?.trim() || DEV_AUDIT_HASH_KEY,
+    auditHashKeyIsDefault: !env.AUDIT_HASH_KEY?.trim(),
+    population: {
+      url: readUrl(env, 'POPULATION_API_URL'),
+      clientId: env.POPULATION_CLIENT_ID?.trim() || DEV_POPULATION_CLIENT.id,
+      clientSecret: env.POPULATION_CLIENT_SECRET?.trim() || DEV_POPULATION_CLIENT.secret,
+      timeoutMs: readInt(env, 'POPULATION_TIMEOUT_MS', 2_000, 50, 60_000),
+      retries: readInt(env, 'POPULATION_RETRIES', 2, 0, 10),
+      breakerThreshold: readInt(env, 'POPULATION_BREAKER_THRESHOLD', 5, 1, 1_000),
+      breakerOpenMs: readInt(env, 'POPULATION_BREAKER_OPEN_MS', 10_000, 100, 600_000),
+    },
   };
+}
+
+function readUrl(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return raw;
+  } catch {
+    // reported below
+  }
+  throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
 }

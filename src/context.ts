@@ -1,3 +1,7 @@
+import type { AuditEntryDocument, AuditTrail } from './audit/audit-log';
+import type { Collection } from 'mongodb';
+import type { Principal } from './auth/principal';
+import type { PopulationLookups } from './connectors/population/lookups';
 import type { Collections } from './db/collections';
 import type { Loaders } from './loaders';
 import type { Logger } from './logger';
@@ -8,6 +12,12 @@ export interface GatewayContext {
   loaders: Loaders;
   log: Logger;
   requestId: string;
+  /** The caller, from the API key (public without one). */
+  principal: Principal;
+  /** Citizen lookups through the population connector, batched and audited per request. */
+  population: PopulationLookups;
+  audit: AuditTrail;
+  auditLog: Collection<AuditEntryDocument>;
   /** Pings the database; used by `health`. */
   pingDatabase: () => Promise<boolean>;
   version: string;

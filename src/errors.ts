@@ -12,6 +12,14 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** The database did not answer in time; retry later. Nothing was changed. */
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+  /** The API key is unknown, malformed or revoked (HTTP 401). */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The caller's role does not allow this field, or the lookup purpose does not cover it. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The population database did not answer (timeout, error, circuit open); other fields still resolve. */
+  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
+  /** The audit trail could not be written, so the personal data was not returned. */
+  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
   /** A bug or unexpected failure; details are in the server log under the request id. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -21,6 +29,24 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export class BadUserInputError extends GraphQLError {
   constructor(message: string, argumentName?: string) {
     super(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argumentName ? { argumentName } : {}) } });
+  }
+}
+
+export class ForbiddenError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+  }
+}
+
+export class UpstreamUnavailableError extends GraphQLError {
+  constructor(message = 'The National Population Database is unavailable; try again shortly.') {
+    super(message, { extensions: { code: ErrorCode.UPSTREAM_UNAVAILABLE } });
+  }
+}
+
+export class AuditUnavailableError extends GraphQLError {
+  constructor() {
+    super('The lookup could not be recorded in the audit trail, so its data is withheld. Try again shortly.', { extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } });
   }
 }
 

@@ -6,7 +6,13 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
+import { GraphQLError } from 'graphql';
+import { auditCollection, createAuditTrail } from './audit/audit-log';
+import { authenticate } from './auth/api-keys';
+import { ANONYMOUS, type Principal } from './auth/principal';
 import type { GatewayConfig } from './config';
+import type { PopulationClient } from './connectors/population/client';
+import { createPopulationLookups } from './connectors/population/lookups';
 import type { GatewayContext } from './context';
 import { collections, type Collections } from './db/collections';
 import type { DatabaseConnection } from './db/client';
@@ -27,7 +33,9 @@ export const GATEWAY_VERSION: string = (() => {
 })();
 
 export interface CreateServerOptions {
-  config: Pick<GatewayConfig, 'dbRequestTimeoutMs'>;
+  config: Pick<GatewayConfig, 'dbRequestTimeoutMs' | 'auditHashKey'>;
+  /** The population connector; without it citizen fields fail with UPSTREAM_UNAVAILABLE. */
+  population?: PopulationClient;
   database: DatabaseConnection;
   log: Logger;
   /** The HTTP server the app will be mounted on, so shutdown can drain it. */
@@ -39,7 +47,7 @@ export interface GatewayServer {
   apollo: ApolloServer<GatewayContext>;
   db: Collections;
   /** A fresh per-request context, for `apollo.executeOperation` in tests and tools. */
-  createContext(requestId?: string): GatewayContext;
+  createContext(requestId?: string, principal?: Principal): GatewayContext;
   /** Stops Apollo (drains in-flight requests when an httpServer was given). */
   stop(): Promise<void>;
 }
@@ -68,14 +76,32 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
     }
   };
 
-  const createContext = (requestId: string = randomUUID()): GatewayContext => ({
+  const auditLog = auditCollection(database.db);
+  const audit = createAuditTrail(auditLog, options.config.auditHashKey);
+  const createContext = (requestId: string = randomUUID(), principal: Principal = ANONYMOUS): GatewayContext => ({
     db,
     loaders: createLoaders(db),
     log: log.child({ requestId }),
     requestId,
+    principal,
+    population: createPopulationLookups({ client: options.population, audit, principal, requestId }),
+    audit,
+    auditLog,
     pingDatabase,
     version: GATEWAY_VERSION,
   });
+
+  /** The caller behind `Authorization: Bearer <key>` or `X-API-Key`; anonymous without either. */
+  const principalOf = async (header: (name: string) => string | undefined): Promise<Principal> => {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header('authorization') ?? '')?.[1];
+    const presented = bearer ?? header('x-api-key');
+    if (!presented) return ANONYMOUS;
+    const principal = await authenticate(database.db, presented);
+    if (!principal) {
+      throw new GraphQLError('The API key is not valid: unknown, malformed or revoked.', { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+    }
+    return principal;
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -98,7 +124,7 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ res }) => createContext(String(res.locals.requestId)),
+      context: async ({ req, res }) => createContext(String(res.locals.requestId), await principalOf((name) => req.header(name))),
     }),
   );
   return { app, apollo, db, createContext, stop: () => apollo.stop() };

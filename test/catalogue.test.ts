@@ -1,3 +1,4 @@
+import { loadConfig } from '../src/config';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
@@ -200,7 +201,7 @@ describe('batched resolvers', () => {
     client.on('commandStarted', (event: CommandStartedEvent) => {
       if (['find', 'aggregate', 'count', 'distinct'].includes(event.commandName)) commands.push(`${event.commandName} ${String(event.command[event.commandName])}`);
     });
-    const gateway = await createServer({ config: { dbRequestTimeoutMs: 2_000 }, database: { client, db: client.db(t.database.name) }, log: silentLogger });
+    const gateway = await createServer({ config: { ...loadConfig({}), dbRequestTimeoutMs: 2_000 }, database: { client, db: client.db(t.database.name) }, log: silentLogger });
     const response = await gateway.apollo.executeOperation({ query }, { contextValue: gateway.createContext() });
     await gateway.stop();
     await client.close();

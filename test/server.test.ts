@@ -1,3 +1,4 @@
+import { loadConfig } from '../src/config';
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
 import { silentLogger } from '../src/logger';
 import { createServer } from '../src/server';
@@ -65,7 +66,7 @@ describe('GraphQL server over the seeded catalogue', () => {
     client.on('commandStarted', (event) => {
       if (event.commandName === 'find') finds.push(event);
     });
-    const gateway = await createServer({ config: { dbRequestTimeoutMs: 2_000 }, database: { client, db: client.db(t.database.name) }, log: silentLogger });
+    const gateway = await createServer({ config: { ...loadConfig({}), dbRequestTimeoutMs: 2_000 }, database: { client, db: client.db(t.database.name) }, log: silentLogger });
     const response = await gateway.apollo.executeOperation(
       { query: '{ a: directive(id: "406/QĐ-TTg") { id } b: directive(id: "1895/vp-hcc") { id } c: directive(id: "nope") { id } }' },
       { contextValue: gateway.createContext() },

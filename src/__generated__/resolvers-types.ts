@@ -4,6 +4,9 @@ import { DirectiveDocument, ServiceDocument, MilestoneDocument, MilestoneStatusD
 import { Page } from '../db/paginate';
 import { SearchMatch } from '../catalogue/search';
 import { BreakdownRow } from '../catalogue/breakdown';
+import { CitizenLookup } from '../connectors/population/lookups';
+import { ResidenceRecord } from '../connectors/population/purposes';
+import { AuditEntryDocument } from '../audit/audit-log';
 import { GatewayContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -107,6 +110,55 @@ export type AgencySuccession = {
   note: Maybe<Scalars['String']['output']>;
 };
 
+/** One lookup in the audit trail. The citizen's ID is stored only as a keyed hash. */
+export type AuditEntry = {
+  __typename?: 'AuditEntry';
+  /** When. */
+  at: Scalars['String']['output'];
+  /** Name of the calling system, as given to its key. */
+  callerName: Maybe<Scalars['String']['output']>;
+  /** Fields returned. */
+  fields: Array<Scalars['String']['output']>;
+  /** Entry id. */
+  id: Scalars['ID']['output'];
+  /** API key id of the caller. */
+  keyId: Maybe<Scalars['String']['output']>;
+  /** EXTRACT or VERIFY. */
+  operation: Scalars['String']['output'];
+  /** Outcome: FOUND, NOT_FOUND, MATCH, NO_MATCH, INVALID_ID, UPSTREAM_UNAVAILABLE. */
+  outcome: Scalars['String']['output'];
+  /** Stated purpose. */
+  purpose: LookupPurpose;
+  /** Request id (x-request-id) of the GraphQL request. */
+  requestId: Scalars['String']['output'];
+  /** Role of the caller. */
+  role: Scalars['String']['output'];
+  /** HMAC-SHA-256 of the citizen ID under the gateway's audit key. */
+  subjectHash: Scalars['String']['output'];
+};
+
+/** A page of audit entries. */
+export type AuditEntryConnection = {
+  __typename?: 'AuditEntryConnection';
+  /** Entries with cursors. */
+  edges: Array<AuditEntryEdge>;
+  /** Entries on this page. */
+  nodes: Array<AuditEntry>;
+  /** Paging state. */
+  pageInfo: PageInfo;
+  /** Entries matching, across all pages. */
+  totalCount: Scalars['Int']['output'];
+};
+
+/** An audit entry and its cursor. */
+export type AuditEntryEdge = {
+  __typename?: 'AuditEntryEdge';
+  /** Opaque cursor. */
+  cursor: Scalars['String']['output'];
+  /** The entry. */
+  node: AuditEntry;
+};
+
 /** One group of a breakdown. */
 export type BreakdownBucket = {
   __typename?: 'BreakdownBucket';
@@ -170,6 +222,51 @@ export type CitedBy = {
   source: Source;
   /** What the citing text says, as printed. */
   text: Scalars['String']['output'];
+};
+
+/**
+ * A citizen as the National Population Database returns it for one purpose. Fields outside the
+ * purpose resolve to null with a FORBIDDEN error.
+ */
+export type Citizen = {
+  __typename?: 'Citizen';
+  /** Province where the birth was registered (nơi đăng ký khai sinh), as the unit was then. */
+  birthRegistrationProvince: Maybe<Province>;
+  /** Date of birth (ngày sinh). */
+  dateOfBirth: Maybe<Scalars['Date']['output']>;
+  /** Date of death (ngày mất). */
+  dateOfDeath: Maybe<Scalars['Date']['output']>;
+  /** True when the citizen has died. */
+  deceased: Maybe<Scalars['Boolean']['output']>;
+  /** Ethnicity (dân tộc). */
+  ethnicity: Maybe<Scalars['String']['output']>;
+  /** Full name (họ, chữ đệm và tên). */
+  fullName: Maybe<Scalars['String']['output']>;
+  /** Hometown province (quê quán), as the unit was then. */
+  hometownProvince: Maybe<Province>;
+  /** Head of the household (chủ hộ). */
+  householdHead: Maybe<HouseholdHead>;
+  /** 12-digit personal ID (số định danh cá nhân). */
+  id: Scalars['ID']['output'];
+  /** Marital status (tình trạng hôn nhân). */
+  maritalStatus: Maybe<MaritalStatus>;
+  /** Nationality (quốc tịch). */
+  nationality: Maybe<Scalars['String']['output']>;
+  /**
+   * Services fully online (Toàn trình) that progress reports name as completed in the province of
+   * permanent residence or a unit it was formed from: the catalogue and the population database in one query.
+   */
+  onlineServicesAtResidence: Maybe<Array<Service>>;
+  /** Permanent residence (nơi thường trú), a current province. */
+  permanentResidence: Maybe<Residence>;
+  /** Relationship to the head of the household (quan hệ với chủ hộ). */
+  relationshipToHead: Maybe<Scalars['String']['output']>;
+  /** Religion (tôn giáo); sensitive personal data, no purpose here allows it. */
+  religion: Maybe<Scalars['String']['output']>;
+  /** Sex (giới tính). */
+  sex: Maybe<Sex>;
+  /** Temporary residence (nơi tạm trú), if any. */
+  temporaryResidence: Maybe<Residence>;
 };
 
 /** How a set of milestones stood on one report date. */
@@ -296,6 +393,37 @@ export type Health = {
   /** Version of the gateway (package.json). */
   version: Scalars['String']['output'];
 };
+
+/** The head of a household. */
+export type HouseholdHead = {
+  __typename?: 'HouseholdHead';
+  /** Full name of the head. */
+  fullName: Scalars['String']['output'];
+  /** Personal ID of the head. */
+  id: Scalars['ID']['output'];
+};
+
+/** Why a citizen is looked up (mục đích tra cứu); each purpose allows its own fields. */
+export type LookupPurpose =
+  /** Civil status (hộ tịch): name, birth date, sex, birth province, hometown, nationality, marital status, death */
+  | 'CIVIL_STATUS'
+  /** Identity only (định danh): name, birth date, sex, deceased */
+  | 'IDENTITY'
+  /** Residence confirmation and registration (cư trú): name, birth date, sex, residences, household, deceased */
+  | 'RESIDENCE_VERIFICATION'
+  /** Social and health insurance (bảo hiểm): name, birth date, sex, permanent residence, death */
+  | 'SOCIAL_INSURANCE';
+
+/** Marital status (tình trạng hôn nhân). */
+export type MaritalStatus =
+  /** Ly hôn */
+  | 'DIVORCED'
+  /** Đã kết hôn */
+  | 'MARRIED'
+  /** Chưa kết hôn */
+  | 'SINGLE'
+  /** Góa */
+  | 'WIDOWED';
 
 /**
  * A row of a directive's table about one service (mốc, nhiệm vụ): who leads, who coordinates,
@@ -525,6 +653,23 @@ export type Query = {
   /** One agency (cơ quan) by id, e.g. "bo-cong-an". Null when unknown. */
   agency: Maybe<Agency>;
   /**
+   * The audit trail of citizen lookups, newest first (nhật ký tra cứu). Auditor or admin role.
+   * `subjectId` narrows to lookups of one ID (matched through its keyed hash).
+   */
+  auditEntries: AuditEntryConnection;
+  /**
+   * A citizen from the National Population Database (Cơ sở dữ liệu quốc gia về dân cư) by the
+   * 12-digit personal ID (số định danh cá nhân). Needs an API key with the officer role. The
+   * purpose limits which fields are returned; others resolve to null with a FORBIDDEN error.
+   * Every lookup is written to the audit trail. Null when no such citizen exists.
+   */
+  citizen: Maybe<Citizen>;
+  /**
+   * Several citizens at once (at most 1,000 IDs), in the order given; null for IDs with no citizen.
+   * Sent upstream in batches of 50, each ID once.
+   */
+  citizens: Array<Maybe<Citizen>>;
+  /**
    * Completion over time (tiến độ theo thời gian): for each report date, how many of the matching
    * milestones the report read as done, partly done and not done. Filter by `serviceIds` for a
    * service, `leadAgencyIds` for an agency.
@@ -569,6 +714,8 @@ export type Query = {
   service: Maybe<Service>;
   /** Services, filtered and sorted (default: by name). */
   services: ServiceConnection;
+  /** Does this name and date of birth match the ID (xác thực thông tin)? Discloses nothing else. */
+  verifyCitizen: VerificationResult;
 };
 
 
@@ -589,6 +736,37 @@ export type QueryAgenciesArgs = {
  */
 export type QueryAgencyArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+/**
+ * The gateway's root query. Catalogue fields are declared in the other schema files
+ * with `extend type Query`.
+ */
+export type QueryAuditEntriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  subjectId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+/**
+ * The gateway's root query. Catalogue fields are declared in the other schema files
+ * with `extend type Query`.
+ */
+export type QueryCitizenArgs = {
+  id: Scalars['ID']['input'];
+  purpose: LookupPurpose;
+};
+
+
+/**
+ * The gateway's root query. Catalogue fields are declared in the other schema files
+ * with `extend type Query`.
+ */
+export type QueryCitizensArgs = {
+  ids: Array<Scalars['ID']['input']>;
+  purpose: LookupPurpose;
 };
 
 
@@ -701,6 +879,27 @@ export type QueryServicesArgs = {
   orderBy?: InputMaybe<ServiceOrder>;
 };
 
+
+/**
+ * The gateway's root query. Catalogue fields are declared in the other schema files
+ * with `extend type Query`.
+ */
+export type QueryVerifyCitizenArgs = {
+  dateOfBirth: Scalars['Date']['input'];
+  fullName: Scalars['String']['input'];
+  id: Scalars['ID']['input'];
+  purpose: LookupPurpose;
+};
+
+/** A residence: the province from the catalogue and the address line. */
+export type Residence = {
+  __typename?: 'Residence';
+  /** Address line (địa chỉ). */
+  addressLine: Scalars['String']['output'];
+  /** The current province (since July 2025). */
+  province: Maybe<Province>;
+};
+
 /** A search match and how well it matched. */
 export type SearchHit = {
   __typename?: 'SearchHit';
@@ -796,6 +995,13 @@ export type ServiceOrder =
   /** Name (default) */
   | 'NAME';
 
+/** Sex as recorded (giới tính). */
+export type Sex =
+  /** Nữ */
+  | 'FEMALE'
+  /** Nam */
+  | 'MALE';
+
 /** Who signed a document and in what capacity (thẩm quyền ký), as printed. */
 export type Signer = {
   __typename?: 'Signer';
@@ -841,6 +1047,15 @@ export type Task = {
   /** The instruction as printed. */
   text: Scalars['String']['output'];
 };
+
+/** Outcome of a verification. */
+export type VerificationResult =
+  /** Name and date of birth match the ID */
+  | 'MATCH'
+  /** No citizen has this ID */
+  | 'NOT_FOUND'
+  /** The ID exists but the name or date of birth differs */
+  | 'NO_MATCH';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -930,12 +1145,16 @@ export type ResolversTypes = ResolversObject<{
   AgencyEdge: ResolverTypeWrapper<Omit<AgencyEdge, 'node'> & { node: ResolversTypes['Agency'] }>;
   AgencyKind: AgencyKind;
   AgencySuccession: ResolverTypeWrapper<SuccessionEntry>;
+  AuditEntry: ResolverTypeWrapper<AuditEntryDocument>;
+  AuditEntryConnection: ResolverTypeWrapper<Page<AuditEntryDocument>>;
+  AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BreakdownBucket: ResolverTypeWrapper<BreakdownRow>;
   BreakdownDimension: BreakdownDimension;
   BreakdownUnit: BreakdownUnit;
   Citation: ResolverTypeWrapper<CitationEntry>;
   CitedBy: ResolverTypeWrapper<CitedAsEntry>;
+  Citizen: ResolverTypeWrapper<CitizenLookup>;
   CompletionPoint: ResolverTypeWrapper<CompletionPoint>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   Directive: ResolverTypeWrapper<DirectiveDocument>;
@@ -945,8 +1164,11 @@ export type ResolversTypes = ResolversObject<{
   DueDate: ResolverTypeWrapper<DueDate>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Health: ResolverTypeWrapper<Health>;
+  HouseholdHead: ResolverTypeWrapper<HouseholdHead>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  LookupPurpose: LookupPurpose;
+  MaritalStatus: MaritalStatus;
   Milestone: ResolverTypeWrapper<MilestoneDocument>;
   MilestoneConnection: ResolverTypeWrapper<Page<MilestoneDocument>>;
   MilestoneEdge: ResolverTypeWrapper<Omit<MilestoneEdge, 'node'> & { node: ResolversTypes['Milestone'] }>;
@@ -958,6 +1180,7 @@ export type ResolversTypes = ResolversObject<{
   Province: ResolverTypeWrapper<ProvinceDocument>;
   ProvinceEra: ProvinceEra;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Residence: ResolverTypeWrapper<ResidenceRecord>;
   SearchHit: ResolverTypeWrapper<SearchMatch>;
   SearchResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SearchResult']>;
   Service: ResolverTypeWrapper<ServiceDocument>;
@@ -967,11 +1190,13 @@ export type ResolversTypes = ResolversObject<{
   ServiceLevel: ServiceLevel;
   ServiceName: ResolverTypeWrapper<ServiceNameEntry>;
   ServiceOrder: ServiceOrder;
+  Sex: Sex;
   Signer: ResolverTypeWrapper<Signer>;
   Source: ResolverTypeWrapper<Source>;
   StatusState: StatusState;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Task: ResolverTypeWrapper<TaskEntry>;
+  VerificationResult: VerificationResult;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -980,10 +1205,14 @@ export type ResolversParentTypes = ResolversObject<{
   AgencyConnection: Page<AgencyDocument>;
   AgencyEdge: Omit<AgencyEdge, 'node'> & { node: ResolversParentTypes['Agency'] };
   AgencySuccession: SuccessionEntry;
+  AuditEntry: AuditEntryDocument;
+  AuditEntryConnection: Page<AuditEntryDocument>;
+  AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   Boolean: Scalars['Boolean']['output'];
   BreakdownBucket: BreakdownRow;
   Citation: CitationEntry;
   CitedBy: CitedAsEntry;
+  Citizen: CitizenLookup;
   CompletionPoint: CompletionPoint;
   Date: Scalars['Date']['output'];
   Directive: DirectiveDocument;
@@ -992,6 +1221,7 @@ export type ResolversParentTypes = ResolversObject<{
   DueDate: DueDate;
   Float: Scalars['Float']['output'];
   Health: Health;
+  HouseholdHead: HouseholdHead;
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Milestone: MilestoneDocument;
@@ -1003,6 +1233,7 @@ export type ResolversParentTypes = ResolversObject<{
   ProgressCount: ProgressCount;
   Province: ProvinceDocument;
   Query: Record<PropertyKey, never>;
+  Residence: ResidenceRecord;
   SearchHit: SearchMatch;
   SearchResult: ResolversUnionTypes<ResolversParentTypes>['SearchResult'];
   Service: ServiceDocument;
@@ -1053,6 +1284,32 @@ export type AgencySuccessionResolvers<ContextType = GatewayContext, ParentType e
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
+export type AuditEntryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  callerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  keyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  purpose?: Resolver<ResolversTypes['LookupPurpose'], ParentType, ContextType>;
+  requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subjectHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type AuditEntryConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
+export type AuditEntryEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
+}>;
+
 export type BreakdownBucketResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BreakdownBucket'] = ResolversParentTypes['BreakdownBucket']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1069,6 +1326,26 @@ export type CitedByResolvers<ContextType = GatewayContext, ParentType extends Re
   directive?: Resolver<ResolversTypes['Directive'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CitizenResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Citizen'] = ResolversParentTypes['Citizen']> = ResolversObject<{
+  birthRegistrationProvince?: Resolver<Maybe<ResolversTypes['Province']>, ParentType, ContextType>;
+  dateOfBirth?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  dateOfDeath?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  deceased?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  ethnicity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fullName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hometownProvince?: Resolver<Maybe<ResolversTypes['Province']>, ParentType, ContextType>;
+  householdHead?: Resolver<Maybe<ResolversTypes['HouseholdHead']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  maritalStatus?: Resolver<Maybe<ResolversTypes['MaritalStatus']>, ParentType, ContextType>;
+  nationality?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  onlineServicesAtResidence?: Resolver<Maybe<Array<ResolversTypes['Service']>>, ParentType, ContextType>;
+  permanentResidence?: Resolver<Maybe<ResolversTypes['Residence']>, ParentType, ContextType>;
+  relationshipToHead?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  religion?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sex?: Resolver<Maybe<ResolversTypes['Sex']>, ParentType, ContextType>;
+  temporaryResidence?: Resolver<Maybe<ResolversTypes['Residence']>, ParentType, ContextType>;
 }>;
 
 export type CompletionPointResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CompletionPoint'] = ResolversParentTypes['CompletionPoint']> = ResolversObject<{
@@ -1126,6 +1403,11 @@ export type DueDateResolvers<ContextType = GatewayContext, ParentType extends Re
 export type HealthResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Health'] = ResolversParentTypes['Health']> = ResolversObject<{
   database?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type HouseholdHeadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['HouseholdHead'] = ResolversParentTypes['HouseholdHead']> = ResolversObject<{
+  fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type MilestoneResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Milestone'] = ResolversParentTypes['Milestone']> = ResolversObject<{
@@ -1213,6 +1495,9 @@ export type ProvinceResolvers<ContextType = GatewayContext, ParentType extends R
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   agencies?: Resolver<ResolversTypes['AgencyConnection'], ParentType, ContextType, Partial<QueryAgenciesArgs>>;
   agency?: Resolver<Maybe<ResolversTypes['Agency']>, ParentType, ContextType, RequireFields<QueryAgencyArgs, 'id'>>;
+  auditEntries?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, Partial<QueryAuditEntriesArgs>>;
+  citizen?: Resolver<Maybe<ResolversTypes['Citizen']>, ParentType, ContextType, RequireFields<QueryCitizenArgs, 'id' | 'purpose'>>;
+  citizens?: Resolver<Array<Maybe<ResolversTypes['Citizen']>>, ParentType, ContextType, RequireFields<QueryCitizensArgs, 'ids' | 'purpose'>>;
   completionOverTime?: Resolver<Array<ResolversTypes['CompletionPoint']>, ParentType, ContextType, Partial<QueryCompletionOverTimeArgs>>;
   directive?: Resolver<Maybe<ResolversTypes['Directive']>, ParentType, ContextType, RequireFields<QueryDirectiveArgs, 'id'>>;
   directives?: Resolver<ResolversTypes['DirectiveConnection'], ParentType, ContextType, Partial<QueryDirectivesArgs>>;
@@ -1225,6 +1510,12 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   search?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType, RequireFields<QuerySearchArgs, 'text'>>;
   service?: Resolver<Maybe<ResolversTypes['Service']>, ParentType, ContextType, RequireFields<QueryServiceArgs, 'id'>>;
   services?: Resolver<ResolversTypes['ServiceConnection'], ParentType, ContextType, Partial<QueryServicesArgs>>;
+  verifyCitizen?: Resolver<ResolversTypes['VerificationResult'], ParentType, ContextType, RequireFields<QueryVerifyCitizenArgs, 'dateOfBirth' | 'fullName' | 'id' | 'purpose'>>;
+}>;
+
+export type ResidenceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Residence'] = ResolversParentTypes['Residence']> = ResolversObject<{
+  addressLine?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  province?: Resolver<Maybe<ResolversTypes['Province']>, ParentType, ContextType>;
 }>;
 
 export type SearchHitResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = ResolversObject<{
@@ -1291,9 +1582,13 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   AgencyConnection?: AgencyConnectionResolvers<ContextType>;
   AgencyEdge?: AgencyEdgeResolvers<ContextType>;
   AgencySuccession?: AgencySuccessionResolvers<ContextType>;
+  AuditEntry?: AuditEntryResolvers<ContextType>;
+  AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
   BreakdownBucket?: BreakdownBucketResolvers<ContextType>;
   Citation?: CitationResolvers<ContextType>;
   CitedBy?: CitedByResolvers<ContextType>;
+  Citizen?: CitizenResolvers<ContextType>;
   CompletionPoint?: CompletionPointResolvers<ContextType>;
   Date?: GraphQLScalarType;
   Directive?: DirectiveResolvers<ContextType>;
@@ -1301,6 +1596,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   DirectiveEdge?: DirectiveEdgeResolvers<ContextType>;
   DueDate?: DueDateResolvers<ContextType>;
   Health?: HealthResolvers<ContextType>;
+  HouseholdHead?: HouseholdHeadResolvers<ContextType>;
   Milestone?: MilestoneResolvers<ContextType>;
   MilestoneConnection?: MilestoneConnectionResolvers<ContextType>;
   MilestoneEdge?: MilestoneEdgeResolvers<ContextType>;
@@ -1309,6 +1605,7 @@ export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
   ProgressCount?: ProgressCountResolvers<ContextType>;
   Province?: ProvinceResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Residence?: ResidenceResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
   SearchResult?: SearchResultResolvers<ContextType>;
   Service?: ServiceResolvers<ContextType>;

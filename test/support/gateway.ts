@@ -1,3 +1,4 @@
+import { loadConfig } from '../../src/config';
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { GraphQLFormattedError } from 'graphql';
@@ -21,7 +22,7 @@ export async function startTestGateway(options: { seed?: boolean } = {}): Promis
   const database = await openTestDatabase('gw');
   if (options.seed !== false) await loadSeedData(database.collections);
   let httpServer: Server | undefined;
-  const gateway = await createServer({ config: { dbRequestTimeoutMs: 2_000 }, database, log: silentLogger });
+  const gateway = await createServer({ config: { ...loadConfig({}), dbRequestTimeoutMs: 2_000 }, database, log: silentLogger });
   return {
     database,
     gateway,

@@ -1,0 +1,71 @@
+import type { AuditEntryResolvers, CitizenResolvers, QueryResolvers, ResidenceResolvers } from '../src/__generated__/resolvers-types';
+import { can } from '../src/auth/principal';
+import type { CitizenLookup } from '../src/connectors/population/lookups';
+import { allowedFields, type CitizenField, type CitizenRecord } from '../src/connectors/population/purposes';
+import { paginate } from '../src/db/paginate';
+import { ForbiddenError } from '../src/errors';
+import { loadAll, loadOne } from './load';
+
+/** A personal field, only when the lookup's purpose covers it; otherwise null with FORBIDDEN. */
+function field<F extends CitizenField>(lookup: CitizenLookup, name: F): CitizenRecord[F] | null {
+  if (!allowedFields(lookup.purpose).includes(name)) {
+    throw new ForbiddenError(`The purpose ${lookup.purpose} does not cover the field "${name}".`);
+  }
+  return (lookup.record[name] ?? null) as CitizenRecord[F] | null;
+}
+
+export const CitizenQueries: Pick<QueryResolvers, 'citizen' | 'citizens' | 'verifyCitizen' | 'auditEntries'> = {
+  citizen: (_parent, { id, purpose }, ctx) => ctx.population.citizen(id, purpose),
+  // A failed batch fails only its own entries: each becomes null with its error.
+  citizens: async (_parent, { ids, purpose }, ctx) => (await ctx.population.citizens(ids, purpose)).map((item) => (item instanceof Error ? Promise.reject(item) : item)),
+  verifyCitizen: async (_parent, { id, fullName, dateOfBirth, purpose }, ctx) => {
+    const outcome = await ctx.population.verify({ id, fullName, dateOfBirth }, purpose);
+    return outcome === 'INVALID_ID' ? 'NOT_FOUND' : outcome;
+  },
+  auditEntries: (_parent, { subjectId, first, after }, ctx) => {
+    if (!can(ctx.principal, 'readAudit')) throw new ForbiddenError('The audit trail needs an API key with the auditor or admin role.');
+    return paginate(ctx.auditLog, subjectId ? { subjectHash: ctx.audit.hash(subjectId) } : {}, { field: 'atIso', direction: -1 }, { first, after });
+  },
+};
+
+export const Citizen: CitizenResolvers = {
+  id: (lookup) => lookup.record.id,
+  fullName: (lookup) => field(lookup, 'fullName'),
+  dateOfBirth: (lookup) => field(lookup, 'dateOfBirth'),
+  sex: (lookup) => field(lookup, 'sex'),
+  birthRegistrationProvince: (lookup, _args, ctx) => loadOne(ctx.loaders.province, oldUnit(field(lookup, 'birthRegistrationProvinceCode'))),
+  hometownProvince: (lookup, _args, ctx) => loadOne(ctx.loaders.province, oldUnit(field(lookup, 'hometownProvinceCode'))),
+  ethnicity: (lookup) => field(lookup, 'ethnicity'),
+  religion: (lookup) => field(lookup, 'religion'),
+  nationality: (lookup) => field(lookup, 'nationality'),
+  permanentResidence: (lookup) => field(lookup, 'permanentResidence'),
+  temporaryResidence: (lookup) => field(lookup, 'temporaryResidence'),
+  householdHead: (lookup) => field(lookup, 'householdHead'),
+  relationshipToHead: (lookup) => field(lookup, 'relationshipToHead'),
+  maritalStatus: (lookup) => field(lookup, 'maritalStatus'),
+  deceased: (lookup) => field(lookup, 'deceased'),
+  dateOfDeath: (lookup) => field(lookup, 'dateOfDeath'),
+  onlineServicesAtResidence: async (lookup, _args, ctx) => {
+    const residence = field(lookup, 'permanentResidence');
+    if (!residence) return null;
+    const province = await ctx.loaders.province.load(`34:${residence.provinceCode}`);
+    if (!province) return [];
+    const done = await ctx.loaders.milestonesDoneInProvince.loadMany(province.formedFromIds);
+    const milestones = done.filter((list) => Array.isArray(list)).flat().filter((m) => m.level === 'FULL');
+    const services = await loadAll(ctx.loaders.service, [...new Set(milestones.map((m) => m.serviceId))]);
+    return services.sort((a, b) => a.sortName.localeCompare(b.sortName));
+  },
+};
+
+export const Residence: ResidenceResolvers = {
+  province: (residence, _args, ctx) => ctx.loaders.province.load(`34:${residence.provinceCode}`),
+};
+
+function oldUnit(code: string | null): string | null {
+  return code ? `63:${code}` : null;
+}
+
+export const AuditEntry: AuditEntryResolvers = {
+  id: (entry) => entry._id,
+  at: (entry) => entry.atIso,
+};

@@ -1,0 +1,164 @@
+import { UpstreamUnavailableError } from '../../errors';
+import type { Logger } from '../../logger';
+import type { CitizenField, ExtractedCitizen, LookupPurpose } from './purposes';
+
+export type ExtractStatus = 'FOUND' | 'NOT_FOUND' | 'INVALID_ID';
+export interface ExtractResult {
+  id: string;
+  status: ExtractStatus;
+  citizen?: ExtractedCitizen;
+}
+export type VerifyOutcome = 'MATCH' | 'NO_MATCH' | 'NOT_FOUND' | 'INVALID_ID';
+export interface VerifyItem {
+  id: string;
+  fullName: string;
+  dateOfBirth: string;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface PopulationClientOptions {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  /** Per attempt. */
+  timeoutMs: number;
+  /** Extra attempts after the first, for timeouts, 5xx and 429 only. */
+  retries: number;
+  /** First backoff; doubles per attempt, with up to 100% jitter. */
+  backoffMs: number;
+  /** Consecutive failures that open the circuit. */
+  breakerThreshold: number;
+  /** How long the circuit stays open before one probe is let through. */
+  breakerOpenMs: number;
+  /** Longest Retry-After the client will wait; longer → fail now. */
+  maxRetryAfterMs: number;
+  log: Logger;
+  /** Observers for metrics and tests. */
+  onCall?: (event: { path: string; status: number | 'timeout' | 'network'; durationMs: number }) => void;
+}
+
+/**
+ * Circuit breaker: opens after `threshold` consecutive failures, so a dead
+ * upstream costs callers nothing; after `openMs` it half-opens and lets one
+ * probe through, closing again on success.
+ */
+export class CircuitBreaker {
+  private failures = 0;
+  private openUntil = 0;
+  private probing = false;
+  constructor(
+    private readonly threshold: number,
+    private readonly openMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get state(): BreakerState {
+    if (this.failures < this.threshold) return 'closed';
+    return this.now() < this.openUntil ? 'open' : 'half-open';
+  }
+
+  /** True when a call may go out now (closed, or the single half-open probe). */
+  tryAcquire(): boolean {
+    const state = this.state;
+    if (state === 'closed') return true;
+    if (state === 'open' || this.probing) return false;
+    this.probing = true;
+    return true;
+  }
+
+  success(): void {
+    this.failures = 0;
+    this.probing = false;
+  }
+
+  failure(): void {
+    this.probing = false;
+    this.failures += 1;
+    if (this.failures >= this.threshold) this.openUntil = this.now() + this.openMs;
+  }
+}
+
+class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** HTTP client of the National Population Database (or its stub): timeouts, bounded retries, circuit breaker. */
+export class PopulationClient {
+  readonly breaker: CircuitBreaker;
+  constructor(private readonly options: PopulationClientOptions) {
+    this.breaker = new CircuitBreaker(options.breakerThreshold, options.breakerOpenMs);
+  }
+
+  async extractBatch(purpose: LookupPurpose, ids: readonly string[], fields: readonly CitizenField[]): Promise<ExtractResult[]> {
+    const body = await this.call<{ results: ExtractResult[] }>('/v1/extract/batch', { purpose, ids, fields });
+    return body.results;
+  }
+
+  async verifyBatch(purpose: LookupPurpose, items: readonly VerifyItem[]): Promise<Array<{ id: string; result: VerifyOutcome }>> {
+    const body = await this.call<{ results: Array<{ id: string; result: VerifyOutcome }> }>('/v1/verify/batch', { purpose, items });
+    return body.results;
+  }
+
+  private async call<T>(path: string, payload: unknown): Promise<T> {
+    const { retries, backoffMs, log } = this.options;
+    for (let attempt = 0; ; attempt += 1) {
+      if (!this.breaker.tryAcquire()) throw new UpstreamUnavailableError('The National Population Database is unavailable (circuit open); try again shortly.');
+      try {
+        const result = await this.attempt<T>(path, payload);
+        this.breaker.success();
+        return result;
+      } catch (error) {
+        if (!(error instanceof RetryableError)) {
+          this.breaker.success(); // the upstream answered; the request itself was wrong
+          throw error;
+        }
+        // A 429 says the upstream is alive: it does not count against the circuit.
+        if (error.retryAfterMs === undefined) this.breaker.failure();
+        else this.breaker.success();
+        if (attempt >= retries) {
+          log.warn('population upstream call failed', { path, attempts: attempt + 1, reason: error.message });
+          throw new UpstreamUnavailableError();
+        }
+        const wait = error.retryAfterMs ?? backoffMs * 2 ** attempt * (1 + Math.random());
+        await sleep(wait);
+      }
+    }
+  }
+
+  private async attempt<T>(path: string, payload: unknown): Promise<T> {
+    const started = Date.now();
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.options.baseUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-client-id': this.options.clientId, 'x-client-secret': this.options.clientSecret },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      this.options.onCall?.({ path, status: timedOut ? 'timeout' : 'network', durationMs: Date.now() - started });
+      throw new RetryableError(timedOut ? `timed out after ${this.options.timeoutMs} ms` : `network error: ${(error as Error).message}`);
+    }
+    this.options.onCall?.({ path, status: response.status, durationMs: Date.now() - started });
+    if (response.ok) return (await response.json()) as T;
+    const text = await response.text().catch(() => '');
+    if (response.status === 429) {
+      const seconds = Number(response.headers.get('retry-after') ?? '1');
+      const retryAfterMs = Math.max(0, Number.isFinite(seconds) ? seconds * 1000 : 1000);
+      if (retryAfterMs > this.options.maxRetryAfterMs) throw new RetryableError(`rate limited for ${seconds} s`);
+      throw new RetryableError('rate limited', retryAfterMs);
+    }
+    if (response.status >= 500) throw new RetryableError(`upstream answered ${response.status}`);
+    // 4xx other than 429: our request is wrong; retrying would not help.
+    throw new Error(`population upstream rejected ${path} with ${response.status}: ${text.slice(0, 200)}`);
+  }
+}
