@@ -6,6 +6,8 @@ import { collections, ensureIndexes } from './db/collections';
 import { openDatabase } from './db/open';
 import { createLogger } from './logger';
 import { createServer } from './server';
+import { PopulationClient } from './connectors/population/client';
+import { startPopulationStub } from './connectors/population/stub/server';
 
 /** Entry point of `npm start`: config → database → indexes → seed if empty → listen. */
 async function main(): Promise<void> {
@@ -28,8 +30,27 @@ async function main(): Promise<void> {
     log.info('catalogue seeded from seeds/data', { ...summary });
   }
 
+  // The population connector always crosses a real HTTP hop: to POPULATION_API_URL, or to the stub started here.
+  const stub = config.population.url
+    ? undefined
+    : await startPopulationStub({ port: 0, clients: { [config.population.clientId]: config.population.clientSecret } });
+  if (stub) log.info('population stub started', { url: stub.url });
+  if (config.auditHashKeyIsDefault) log.warn('AUDIT_HASH_KEY is not set: the audit trail uses the development key');
+  const population = new PopulationClient({
+    baseUrl: config.population.url ?? (stub as { url: string }).url,
+    clientId: config.population.clientId,
+    clientSecret: config.population.clientSecret,
+    timeoutMs: config.population.timeoutMs,
+    retries: config.population.retries,
+    backoffMs: 100,
+    breakerThreshold: config.population.breakerThreshold,
+    breakerOpenMs: config.population.breakerOpenMs,
+    maxRetryAfterMs: config.population.timeoutMs * 5,
+    log,
+  });
+
   const httpServer = createHttpServer();
-  const gateway = await createServer({ config, database, log, httpServer });
+  const gateway = await createServer({ config, database, log, httpServer, population });
   httpServer.on('request', gateway.app);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -52,6 +73,7 @@ async function main(): Promise<void> {
       await gateway.stop(); // stops accepting, lets in-flight requests finish
       log.debug('http drained');
       await database.close(); // closes the driver, then stops the embedded database
+      await stub?.close();
       log.info('stopped');
       process.exit(0);
     } catch (error) {

@@ -7,7 +7,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import { GraphQLError } from 'graphql';
-import { auditCollection, createAuditTrail } from './audit/audit-log';
+import { createAuditTrail } from './audit/audit-log';
 import { authenticate } from './auth/api-keys';
 import { ANONYMOUS, type Principal } from './auth/principal';
 import type { GatewayConfig } from './config';
@@ -76,7 +76,7 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
     }
   };
 
-  const auditLog = auditCollection(database.db);
+  const auditLog = db.auditLog;
   const audit = createAuditTrail(auditLog, options.config.auditHashKey);
   const createContext = (requestId: string = randomUUID(), principal: Principal = ANONYMOUS): GatewayContext => ({
     db,

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
+import { createApiKey } from '../src/auth/api-keys';
+import { findIds } from '../src/connectors/population/stub/generator';
 import { findFreePort } from '../src/db/embedded';
 import { graphql, spawnGateway, waitForReady } from './support/gateway-process';
 import { testDatabaseUri } from './support/database';
@@ -34,13 +36,25 @@ describe('gateway process', () => {
 
   it('connects to MONGODB_URI, seeds an empty database, serves GraphQL and stops on SIGTERM', async () => {
     const databaseName = `main_${Date.now()}`;
+    const keyClient = new MongoClient(testDatabaseUri());
+    const { key } = await createApiKey(keyClient.db(databaseName), 'main test', 'officer');
+    await keyClient.close();
     const gateway = spawnGateway({ MONGODB_URI: testDatabaseUri(), MONGODB_DB: databaseName });
     try {
       const url = await waitForReady(gateway);
       expect(gateway.logs()).toContain('"message":"catalogue seeded from seeds/data"');
+      expect(gateway.logs()).toMatch(/"message":"population stub started".*"url":"http:\/\/127\.0\.0\.1:\d+"/);
       const { status, body } = await graphql(url, '{ health { database version } }');
       expect(status).toBe(200);
       expect(body.data).toEqual({ health: { database: true, version: expect.stringMatching(/^\d+\.\d+\.\d+/) } });
+      // A citizen lookup crosses the HTTP hop to the stub the gateway started.
+      const [id] = findIds('FOUND', 1, 5);
+      const lookup = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query: 'query ($id: ID!) { citizen(id: $id, purpose: IDENTITY) { id sex } }', variables: { id } }),
+      });
+      expect(await lookup.json()).toEqual({ data: { citizen: { id, sex: expect.stringMatching(/^(MALE|FEMALE)$/) } } });
     } finally {
       gateway.child.kill('SIGTERM');
     }
@@ -51,6 +65,7 @@ describe('gateway process', () => {
     await client.db(databaseName).dropDatabase();
     await client.close();
     expect(provinces).toBe(63 + 34);
+    expect(gateway.logs()).not.toContain(key);
   });
 
   it('without MONGODB_URI starts its own local database, and stops it on SIGTERM', async () => {

@@ -1,5 +1,6 @@
 import { loadConfig } from '../src/config';
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
+import { createApiKey, revokeApiKey } from '../src/auth/api-keys';
 import { silentLogger } from '../src/logger';
 import { createServer } from '../src/server';
 import { startTestGateway, type TestGateway } from './support/gateway';
@@ -102,6 +103,22 @@ describe('GraphQL server over the seeded catalogue', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('x-request-id')).toBe('req-123');
       expect(await response.json()).toEqual({ data: { directive: { id: '2348/VPCP-KSTT' } } });
+    });
+
+    it('authenticates API keys from Authorization or X-API-Key, and refuses bad ones with 401', async () => {
+      const { key } = await createApiKey(t.database.db, 'test auditor', 'auditor');
+      const post = (headers: Record<string, string>) =>
+        fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: '{ auditEntries { totalCount } }' }) });
+      expect(await (await post({ authorization: `Bearer ${key}` })).json()).toEqual({ data: { auditEntries: { totalCount: 0 } } });
+      expect(await (await post({ 'x-api-key': key })).json()).toEqual({ data: { auditEntries: { totalCount: 0 } } });
+      const anonymous = (await (await post({})).json()) as { errors: Array<{ extensions: { code: string } }> };
+      expect(anonymous.errors[0]?.extensions.code).toBe('FORBIDDEN');
+      const forged = await post({ authorization: `Bearer ${key.slice(0, -2)}xx` });
+      expect(forged.status).toBe(401);
+      expect(((await forged.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+      const revokedId = /^dvc_(k_[0-9a-f]+)_/.exec(key)?.[1] ?? '';
+      expect(await revokeApiKey(t.database.db, revokedId)).toBe(true);
+      expect((await post({ authorization: `Bearer ${key}` })).status).toBe(401);
     });
 
     it('replaces an unsafe request id with a generated one', async () => {

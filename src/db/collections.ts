@@ -1,4 +1,5 @@
 import type { Collection, Db } from 'mongodb';
+import { auditCollection, type AuditEntryDocument } from '../audit/audit-log';
 import type { AgencyDocument, DirectiveDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from './documents';
 
 /** Typed handles on the catalogue collections; the one place collection names are spelled. */
@@ -8,6 +9,8 @@ export interface Collections {
   milestones: Collection<MilestoneDocument>;
   agencies: Collection<AgencyDocument>;
   provinces: Collection<ProvinceDocument>;
+  /** Append-only record of citizen lookups (src/audit). */
+  auditLog: Collection<AuditEntryDocument>;
 }
 
 export function collections(db: Db): Collections {
@@ -17,6 +20,7 @@ export function collections(db: Db): Collections {
     milestones: db.collection<MilestoneDocument>('milestones'),
     agencies: db.collection<AgencyDocument>('agencies'),
     provinces: db.collection<ProvinceDocument>('provinces'),
+    auditLog: auditCollection(db),
   };
 }
 
@@ -47,5 +51,7 @@ export async function ensureIndexes(c: Collections): Promise<void> {
     c.milestones.createIndex({ provinceIds: 1 }, { name: 'province' }),
     c.agencies.createIndex({ name: 1 }, { name: 'name' }),
     c.provinces.createIndex({ code: 1, era: 1 }, { unique: true, name: 'code_era_unique' }),
+    c.auditLog.createIndex({ atIso: -1, _id: 1 }, { name: 'at' }),
+    c.auditLog.createIndex({ subjectHash: 1 }, { name: 'subject' }),
   ]);
 }
