@@ -24,7 +24,7 @@ export const CitizenQueries: Pick<QueryResolvers, 'citizen' | 'citizens' | 'veri
   },
   auditEntries: (_parent, { subjectId, first, after }, ctx) => {
     if (!can(ctx.principal, 'readAudit')) throw new ForbiddenError('The audit trail needs an API key with the auditor or admin role.');
-    return paginate(ctx.auditLog, subjectId ? { subjectHash: ctx.audit.hash(subjectId) } : {}, { field: 'atIso', direction: -1 }, { first, after });
+    return paginate(ctx.auditLog, subjectId ? { subjectHash: ctx.audit.hash(subjectId) } : {}, { field: 'atIso', direction: -1 }, { first, after, max: ctx.maxPageSize });
   },
 };
 

@@ -18,6 +18,8 @@ export interface GatewayContext {
   population: PopulationLookups;
   audit: AuditTrail;
   auditLog: Collection<AuditEntryDocument>;
+  /** Largest page a connection may return in this request: MAX_PAGE_SIZE, or more for CSV exports. */
+  maxPageSize: number;
   /** Pings the database; used by `health`. */
   pingDatabase: () => Promise<boolean>;
   version: string;

@@ -16,7 +16,9 @@ import { createPopulationLookups } from './connectors/population/lookups';
 import type { GatewayContext } from './context';
 import { collections, type Collections } from './db/collections';
 import type { DatabaseConnection } from './db/client';
+import { MAX_PAGE_SIZE } from './db/paginate';
 import { formatGatewayError } from './errors';
+import { createExportHandler } from './http/export';
 import { createLoaders } from './loaders';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
@@ -47,7 +49,7 @@ export interface GatewayServer {
   apollo: ApolloServer<GatewayContext>;
   db: Collections;
   /** A fresh per-request context, for `apollo.executeOperation` in tests and tools. */
-  createContext(requestId?: string, principal?: Principal): GatewayContext;
+  createContext(requestId?: string, principal?: Principal, maxPageSize?: number): GatewayContext;
   /** Stops Apollo (drains in-flight requests when an httpServer was given). */
   stop(): Promise<void>;
 }
@@ -78,7 +80,7 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
 
   const auditLog = db.auditLog;
   const audit = createAuditTrail(auditLog, options.config.auditHashKey);
-  const createContext = (requestId: string = randomUUID(), principal: Principal = ANONYMOUS): GatewayContext => ({
+  const createContext = (requestId: string = randomUUID(), principal: Principal = ANONYMOUS, maxPageSize: number = MAX_PAGE_SIZE): GatewayContext => ({
     db,
     loaders: createLoaders(db),
     log: log.child({ requestId }),
@@ -87,6 +89,7 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
     population: createPopulationLookups({ client: options.population, audit, principal, requestId }),
     audit,
     auditLog,
+    maxPageSize,
     pingDatabase,
     version: GATEWAY_VERSION,
   });
@@ -120,6 +123,9 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
     const database = await pingDatabase();
     res.status(database ? 200 : 503).json({ status: database ? 'ready' : 'unready', database });
   });
+  const exportCsv = createExportHandler({ apollo, createContext, principalOf, log });
+  app.get('/graphql/export.csv', exportCsv);
+  app.post('/graphql/export.csv', express.json({ limit: '1mb' }), exportCsv);
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

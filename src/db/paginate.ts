@@ -7,6 +7,8 @@ export const MAX_PAGE_SIZE = 100;
 export interface PageArgs {
   first?: number | null;
   after?: string | null;
+  /** Largest `first` allowed: MAX_PAGE_SIZE for API calls, more for CSV exports, which stream page by page. */
+  max?: number;
 }
 
 /** A page of documents plus what `totalCount` needs to count lazily, only when asked. */
@@ -40,10 +42,10 @@ function decodeCursor(cursor: string): [string, string] {
   throw new BadUserInputError('The cursor in `after` is not one this API issued; pass `pageInfo.endCursor` from a previous page unchanged.', 'after');
 }
 
-export function pageSize(first: number | null | undefined): number {
+export function pageSize(first: number | null | undefined, max: number = MAX_PAGE_SIZE): number {
   if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw new BadUserInputError(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}, got ${first}.`, 'first');
+  if (!Number.isInteger(first) || first < 0 || first > max) {
+    throw new BadUserInputError(`\`first\` must be between 0 and ${max}, got ${first}.`, 'first');
   }
   return first;
 }
@@ -59,7 +61,7 @@ export async function paginate<T extends { _id: string }>(
   order: KeysetOrder<T>,
   args: PageArgs,
 ): Promise<Page<T>> {
-  const limit = pageSize(args.first);
+  const limit = pageSize(args.first, args.max);
   let query: Filter<T> = filter;
   if (args.after) {
     const [value, id] = decodeCursor(args.after);
