@@ -119,9 +119,11 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  // Ready needs the database; a population upstream that is down only degrades (catalogue queries still work).
   app.get('/readyz', async (_req, res) => {
-    const database = await pingDatabase();
-    res.status(database ? 200 : 503).json({ status: database ? 'ready' : 'unready', database });
+    const [database, population] = await Promise.all([pingDatabase(), options.population ? options.population.ping() : Promise.resolve(false)]);
+    const status = !database ? 'unready' : population ? 'ready' : 'degraded';
+    res.status(database ? 200 : 503).json({ status, database, population, breaker: options.population?.breaker.state ?? null });
   });
   const exportCsv = createExportHandler({ apollo, createContext, principalOf, log });
   app.get('/graphql/export.csv', exportCsv);

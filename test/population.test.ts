@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import type { GraphQLFormattedError } from 'graphql';
 import { createApiKey } from '../src/auth/api-keys';
 import type { Principal } from '../src/auth/principal';
@@ -201,6 +202,21 @@ describe('population connector against the stub upstream', () => {
     const s = await stats();
     expect(s.rateLimited).toBeGreaterThanOrEqual(1);
     expect(s.byEndpoint['/v1/extract/batch']).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reports the upstream in /readyz: degraded, not unready, while it is down', async () => {
+    const server = createHttpServer(gateway.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toMatchObject({ status: 'ready', database: true, population: true });
+      await faults({ mode: 'outage' });
+      const down = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(down.status).toBe(200);
+      expect(await down.json()).toMatchObject({ status: 'degraded', database: true, population: false });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('never logs personal data', async () => {

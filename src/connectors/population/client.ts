@@ -107,6 +107,16 @@ export class PopulationClient {
     return body.results;
   }
 
+  /** True when the upstream's health endpoint answers 200 within the timeout; for /readyz, bypasses the breaker. */
+  async ping(): Promise<boolean> {
+    try {
+      const response = await fetch(new URL('/healthz', this.options.baseUrl), { signal: AbortSignal.timeout(this.options.timeoutMs) });
+      return response.ok;
+    } catch {
+      return false;
+    }
+  }
+
   private async call<T>(path: string, payload: unknown): Promise<T> {
     const { retries, backoffMs, log } = this.options;
     for (let attempt = 0; ; attempt += 1) {
