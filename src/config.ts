@@ -28,6 +28,10 @@ export interface GatewayConfig {
   /** True when AUDIT_HASH_KEY was not set and the development key is in use. */
   auditHashKeyIsDefault: boolean;
   population: PopulationConfig;
+  /** Serve the GraphiQL IDE at GET /graphql (default on, off when NODE_ENV=production). */
+  ideEnabled: boolean;
+  /** Answer introspection queries (default on, off when NODE_ENV=production). */
+  introspectionEnabled: boolean;
 }
 
 export interface PopulationConfig {
@@ -118,6 +122,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     seedOnStart: readBool(env, 'SEED_ON_START', true),
     shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 300_000),
     logLevel,
+    ideEnabled: readBool(env, 'IDE_ENABLED', env.NODE_ENV !== 'production'),
+    introspectionEnabled: readBool(env, 'INTROSPECTION_ENABLED', env.NODE_ENV !== 'production'),
     auditHashKey: env.AUDIT_HASH_KEY?.trim() || DEV_AUDIT_HASH_KEY,
     auditHashKeyIsDefault: !env.AUDIT_HASH_KEY?.trim(),
     population: {

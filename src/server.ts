@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import { resolve } from 'node:path';
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
@@ -19,6 +20,7 @@ import type { DatabaseConnection } from './db/client';
 import { MAX_PAGE_SIZE } from './db/paginate';
 import { formatGatewayError } from './errors';
 import { createExportHandler } from './http/export';
+import { createIdeRouter, findExamplesDir, findIdeAssets } from './http/ide';
 import { createLoaders } from './loaders';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
@@ -35,7 +37,7 @@ export const GATEWAY_VERSION: string = (() => {
 })();
 
 export interface CreateServerOptions {
-  config: Pick<GatewayConfig, 'dbRequestTimeoutMs' | 'auditHashKey'>;
+  config: Pick<GatewayConfig, 'dbRequestTimeoutMs' | 'auditHashKey' | 'ideEnabled' | 'introspectionEnabled'>;
   /** The population connector; without it citizen fields fail with UPSTREAM_UNAVAILABLE. */
   population?: PopulationClient;
   database: DatabaseConnection;
@@ -63,7 +65,12 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
   const apollo = new ApolloServer<GatewayContext>({
     schema: buildSchema(),
     formatError: (formatted, error) => formatGatewayError(formatted, error, (internal) => log.error('unexpected error', { error: String(internal) })),
-    plugins: options.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer })] : [],
+    introspection: options.config.introspectionEnabled,
+    plugins: [
+      // The gateway serves its own offline IDE; Apollo's landing page would load from Apollo's CDN.
+      ApolloServerPluginLandingPageDisabled(),
+      ...(options.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer })] : []),
+    ],
     // main.ts owns the signals: it stops Apollo, then the database, in order.
     stopOnTerminationSignals: false,
   });
@@ -125,6 +132,7 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
     const status = !database ? 'unready' : population ? 'ready' : 'degraded';
     res.status(database ? 200 : 503).json({ status, database, population, breaker: options.population?.breaker.state ?? null });
   });
+  if (options.config.ideEnabled) app.use(createIdeRouter({ assetsDir: findIdeAssets(), examplesDir: findExamplesDir(), graphqlPath: '/graphql' }));
   const exportCsv = createExportHandler({ apollo, createContext, principalOf, log });
   app.get('/graphql/export.csv', exportCsv);
   app.post('/graphql/export.csv', express.json({ limit: '1mb' }), exportCsv);

@@ -1,9 +1,34 @@
 import { loadConfig } from '../src/config';
 import { MongoClient, type CommandStartedEvent } from 'mongodb';
+import { createServer as createHttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApiKey, revokeApiKey } from '../src/auth/api-keys';
 import { silentLogger } from '../src/logger';
 import { createServer } from '../src/server';
+import { openTestDatabase } from './support/database';
 import { startTestGateway, type TestGateway } from './support/gateway';
+
+describe('production mode', () => {
+  it('serves no IDE, no landing page and no introspection when turned off', async () => {
+    const database = await openTestDatabase('prod');
+    const gateway = await createServer({ config: { ...loadConfig({ NODE_ENV: 'production' }), dbRequestTimeoutMs: 2_000 }, database, log: silentLogger });
+    const server = createHttpServer(gateway.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const page = await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } });
+      expect(page.headers.get('content-type') ?? '').not.toContain('text/html');
+      expect(await page.text()).not.toMatch(/cdn|<html/i);
+      const introspection = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __schema { types { name } } }' }) });
+      const body = (await introspection.json()) as { errors?: Array<{ message: string }> };
+      expect(body.errors?.[0]?.message).toMatch(/introspection/i);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await gateway.stop();
+      await database.drop();
+    }
+  });
+});
 
 describe('GraphQL server over the seeded catalogue', () => {
   let t: TestGateway;

@@ -1,0 +1,84 @@
+/**
+ * The gateway's browser IDE: GraphiQL 3 plus a pane of the ready-made operations
+ * from schema/examples. Bundled offline by scripts/build-ide.js; the gateway serves
+ * the result (src/http/ide.ts) and embeds the page config (examples, GraphQL path).
+ */
+import { GraphiQL, type GraphiQLProps } from 'graphiql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { createRoot } from 'react-dom/client';
+import 'graphiql/graphiql.css';
+import './ide.css';
+import { createExamplesPlugin } from './examples-plugin';
+import { readPageConfig } from './page-config';
+
+const config = readPageConfig();
+
+const WELCOME_QUERY = `# dvc-gateway GraphQL IDE
+#
+# Ready-made operations: the list icon, left.
+# Schema docs: the book icon.
+# Autocomplete: Ctrl-Space. Run: Ctrl-Enter.
+#
+# Citizen lookups need an API key, in the
+# Headers tab below:
+#   {"Authorization": "Bearer dvc_..."}
+# Headers are not saved in the browser
+# unless you turn that on in the settings.
+
+{
+  directive(id: "406/qd-ttg") {
+    id
+    title
+    date
+  }
+}
+`;
+
+/**
+ * A plain POST per operation to the gateway itself (same origin). Our own fetcher rather
+ * than @graphiql/toolkit's: the gateway has no subscriptions, so nothing of graphql-ws or
+ * multipart streaming needs to ship.
+ */
+const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
+  const response = await fetch(config.graphqlPath, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: {
+      accept: 'application/graphql-response+json, application/json',
+      'content-type': 'application/json',
+      ...(options?.headers as Record<string, string> | undefined),
+    },
+    body: JSON.stringify(params),
+  });
+  const text = await response.text();
+  try {
+    return JSON.parse(text) as ExecutionResult;
+  } catch {
+    // A proxy's error page or similar: show it rather than a JSON parse error.
+    return { errors: [new GraphQLError(`HTTP ${response.status}: ${text.slice(0, 500)}`)] };
+  }
+};
+
+const examplesPlugin = createExamplesPlugin(config.examples, WELCOME_QUERY);
+
+const container = document.getElementById('graphiql');
+if (container) {
+  createRoot(container).render(
+    <GraphiQL
+      fetcher={fetcher}
+      defaultQuery={WELCOME_QUERY}
+      plugins={[examplesPlugin]}
+      // Open on the examples when there are any; the prop must be the same object as in `plugins`.
+      visiblePlugin={config.examples.length > 0 ? examplesPlugin : undefined}
+      defaultEditorToolsVisibility="headers"
+      isHeadersEditorEnabled
+    >
+      {/* Our own title; GraphiQL's default logo links to GitHub, and the page should not point away. */}
+      <GraphiQL.Logo>
+        <span className="ide-logo">
+          dvc-gateway Graph<em>i</em>QL
+        </span>
+      </GraphiQL.Logo>
+    </GraphiQL>,
+  );
+}
