@@ -13,6 +13,8 @@ async function currentAgencies(agency: AgencyDocument, loaders: Loaders, seen = 
 }
 
 export const Agency: AgencyResolvers = {
+  // Federation: another subgraph's reference { id } resolves through the per-request loader, so `_entities` batches.
+  __resolveReference: (reference, ctx) => ctx.loaders.agency.load(reference.id),
   id: (agency) => agency._id,
   province: (agency, _args, ctx) => loadOne(ctx.loaders.province, agency.provinceId),
   parent: (agency, _args, ctx) => loadOne(ctx.loaders.agency, agency.parentId),

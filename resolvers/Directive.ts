@@ -2,6 +2,8 @@ import type { CitationResolvers, CitedByResolvers, DirectiveResolvers, TaskResol
 import { loadAll, loadOne, required } from './load';
 
 export const Directive: DirectiveResolvers = {
+  // Federation: another subgraph's reference { id } resolves through the per-request loader, so `_entities` batches.
+  __resolveReference: (reference, ctx) => ctx.loaders.directive.load(reference.id),
   id: (directive) => directive._id,
   issuer: (directive, _args, ctx) => loadOne(ctx.loaders.agency, directive.issuerAgencyId),
   province: (directive, _args, ctx) => loadOne(ctx.loaders.province, directive.provinceId),

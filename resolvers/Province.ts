@@ -15,6 +15,8 @@ async function milestonesOf(province: ProvinceDocument, loader: DataLoader<strin
 }
 
 export const Province: ProvinceResolvers = {
+  // Federation: another subgraph's reference { id: "34:91" } resolves through the per-request loader, so `_entities` batches.
+  __resolveReference: (reference, ctx) => ctx.loaders.province.load(reference.id),
   id: (province) => province._id,
   mergedInto: (province, _args, ctx) => loadOne(ctx.loaders.province, province.mergedIntoId),
   formedFrom: (province, _args, ctx) => loadAll(ctx.loaders.province, province.formedFromIds),

@@ -2,6 +2,8 @@ import type { ServiceNameResolvers, ServiceResolvers } from '../src/__generated_
 import { loadAll, required } from './load';
 
 export const Service: ServiceResolvers = {
+  // Federation: another subgraph's reference { id } resolves through the per-request loader, so `_entities` batches.
+  __resolveReference: (reference, ctx) => ctx.loaders.service.load(reference.id),
   id: (service) => service._id,
   names: (service) => service.names,
   components: (service, _args, ctx) => loadAll(ctx.loaders.service, service.componentIds),

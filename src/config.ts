@@ -32,6 +32,19 @@ export interface GatewayConfig {
   ideEnabled: boolean;
   /** Answer introspection queries (default on, off when NODE_ENV=production). */
   introspectionEnabled: boolean;
+  limits: {
+    maxDepth: number;
+    maxAliases: number;
+    maxCost: number;
+    maxTokens: number;
+    maxDirectives: number;
+    /** Largest request body, in bytes. */
+    maxBodyBytes: number;
+    anonymousPerMinute: number;
+    keyPerMinute: number;
+  };
+  /** Origins allowed by CORS; empty → no CORS headers; ["*"] → any origin. */
+  corsOrigins: string[];
 }
 
 export interface PopulationConfig {
@@ -122,6 +135,17 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     seedOnStart: readBool(env, 'SEED_ON_START', true),
     shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 300_000),
     logLevel,
+    limits: {
+      maxDepth: readInt(env, 'LIMIT_MAX_DEPTH', 12, 1, 100),
+      maxAliases: readInt(env, 'LIMIT_MAX_ALIASES', 30, 0, 1_000),
+      maxCost: readInt(env, 'LIMIT_MAX_COST', 10_000, 1, 10_000_000),
+      maxTokens: readInt(env, 'LIMIT_MAX_TOKENS', 3_000, 10, 1_000_000),
+      maxDirectives: readInt(env, 'LIMIT_MAX_DIRECTIVES', 50, 0, 10_000),
+      maxBodyBytes: readInt(env, 'LIMIT_MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
+      anonymousPerMinute: readInt(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', 600, 1, 10_000_000),
+      keyPerMinute: readInt(env, 'RATE_LIMIT_KEY_PER_MINUTE', 6_000, 1, 10_000_000),
+    },
+    corsOrigins: readOrigins(env),
     ideEnabled: readBool(env, 'IDE_ENABLED', env.NODE_ENV !== 'production'),
     introspectionEnabled: readBool(env, 'INTROSPECTION_ENABLED', env.NODE_ENV !== 'production'),
     auditHashKey: env.AUDIT_HASH_KEY?.trim() || DEV_AUDIT_HASH_KEY,
@@ -148,4 +172,14 @@ function readUrl(env: Env, name: string): string | undefined {
     // reported below
   }
   throw new ConfigError(name, `must be an http(s) URL, got "${raw}"`);
+}
+
+function readOrigins(env: Env): string[] {
+  const origins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError('CORS_ORIGINS', `must be "*" or a comma-separated list of origins like https://portal.example.gov.vn, got "${origin}"`);
+    }
+  }
+  return origins;
 }

@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError } from 'mongodb';
+import { OPERATION_LIMIT_MESSAGE } from './http/limits';
+import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoOperationTimeoutError, MongoServerError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 
 /**
  * Error codes (`extensions.code`) the gateway returns. Documented in the README;
@@ -20,6 +21,12 @@ export const ErrorCode = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   /** The audit trail could not be written, so the personal data was not returned. */
   AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
+  /** The operation is too deep, has too many aliases, tokens or directives, or costs too much. */
+  OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
+  /** Too many requests for this API key or address; retry after the Retry-After header. */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** The request body is larger than LIMIT_MAX_BODY_BYTES. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** A bug or unexpected failure; details are in the server log under the request id. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -56,12 +63,19 @@ export class DatabaseUnavailableError extends GraphQLError {
   }
 }
 
+/** Server codes that mean "the server is going away or unreachable", not "your query is wrong". */
+const OUTAGE_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
+
 function isDatabaseOutage(error: unknown): boolean {
+  if (!(error instanceof MongoError)) return false;
   return (
     error instanceof MongoServerSelectionError ||
-    error instanceof MongoNetworkError ||
+    error instanceof MongoNetworkError || // includes timeouts and a pool cleared after a network error
     error instanceof MongoNotConnectedError ||
-    error instanceof MongoTopologyClosedError
+    error instanceof MongoTopologyClosedError ||
+    error instanceof MongoOperationTimeoutError ||
+    error.hasErrorLabel('ResetPool') ||
+    (error instanceof MongoServerError && OUTAGE_CODES.has(Number(error.code)))
   );
 }
 
@@ -74,9 +88,12 @@ export function formatGatewayError(formatted: GraphQLFormattedError, error: unkn
   if (isDatabaseOutage(original)) {
     return { message: new DatabaseUnavailableError().message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } };
   }
+  if (OPERATION_LIMIT_MESSAGE.test(formatted.message)) {
+    return { message: formatted.message.replace(/^Syntax Error: /, ''), locations: formatted.locations, extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED } };
+  }
   const code = formatted.extensions?.code;
   if (code === ErrorCode.INTERNAL_SERVER_ERROR || (original instanceof Error && !(original instanceof GraphQLError) && code === undefined)) {
-    onInternal(original);
+    onInternal(original instanceof Error ? `${original.name}: ${original.message}` : original);
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   }
   // Apollo adds a stack trace outside production; clients never need it.

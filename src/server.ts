@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import { resolve } from 'node:path';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
+import cors from 'cors';
 import express, { type Express } from 'express';
 import { GraphQLError } from 'graphql';
 import { createAuditTrail } from './audit/audit-log';
@@ -21,6 +22,8 @@ import { MAX_PAGE_SIZE } from './db/paginate';
 import { formatGatewayError } from './errors';
 import { createExportHandler } from './http/export';
 import { createIdeRouter, findExamplesDir, findIdeAssets } from './http/ide';
+import { operationLimits } from './http/limits';
+import { InProcessRateLimitStore, rateLimit, type RateLimitStore } from './http/rate-limit';
 import { createLoaders } from './loaders';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
@@ -37,7 +40,9 @@ export const GATEWAY_VERSION: string = (() => {
 })();
 
 export interface CreateServerOptions {
-  config: Pick<GatewayConfig, 'dbRequestTimeoutMs' | 'auditHashKey' | 'ideEnabled' | 'introspectionEnabled'>;
+  config: Pick<GatewayConfig, 'dbRequestTimeoutMs' | 'auditHashKey' | 'ideEnabled' | 'introspectionEnabled' | 'limits' | 'corsOrigins'>;
+  /** Where rate-limit budgets live; in-process unless a shared store is given. */
+  rateLimitStore?: RateLimitStore;
   /** The population connector; without it citizen fields fail with UPSTREAM_UNAVAILABLE. */
   population?: PopulationClient;
   database: DatabaseConnection;
@@ -62,13 +67,21 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 export async function createServer(options: CreateServerOptions): Promise<GatewayServer> {
   const { database, log } = options;
   const db = collections(database.db);
+  const limits = operationLimits(options.config.limits);
   const apollo = new ApolloServer<GatewayContext>({
     schema: buildSchema(),
+    validationRules: limits.validationRules,
+    parseOptions: { maxTokens: options.config.limits.maxTokens },
+    allowBatchedHttpRequests: false,
     formatError: (formatted, error) => formatGatewayError(formatted, error, (internal) => log.error('unexpected error', { error: String(internal) })),
     introspection: options.config.introspectionEnabled,
     plugins: [
       // The gateway serves its own offline IDE; Apollo's landing page would load from Apollo's CDN.
       ApolloServerPluginLandingPageDisabled(),
+      // Per-field traces for Apollo Studio are off: they would time every field for any caller who asks.
+      ApolloServerPluginInlineTraceDisabled(),
+      ...limits.plugins,
+
       ...(options.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer })] : []),
     ],
     // main.ts owns the signals: it stops Apollo, then the database, in order.
@@ -132,16 +145,39 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
     const status = !database ? 'unready' : population ? 'ready' : 'degraded';
     res.status(database ? 200 : 503).json({ status, database, population, breaker: options.population?.breaker.state ?? null });
   });
+  if (options.config.corsOrigins.length > 0) {
+    const origins = options.config.corsOrigins;
+    app.use('/graphql', cors({ origin: origins.includes('*') ? '*' : origins, maxAge: 600 }));
+  }
   if (options.config.ideEnabled) app.use(createIdeRouter({ assetsDir: findIdeAssets(), examplesDir: findExamplesDir(), graphqlPath: '/graphql' }));
+  const limitRate = rateLimit({
+    store: options.rateLimitStore ?? new InProcessRateLimitStore(),
+    anonymousPerMinute: options.config.limits.anonymousPerMinute,
+    keyPerMinute: options.config.limits.keyPerMinute,
+  });
+  const parseJson = express.json({ limit: options.config.limits.maxBodyBytes });
   const exportCsv = createExportHandler({ apollo, createContext, principalOf, log });
-  app.get('/graphql/export.csv', exportCsv);
-  app.post('/graphql/export.csv', express.json({ limit: '1mb' }), exportCsv);
+  app.get('/graphql/export.csv', limitRate, exportCsv);
+  app.post('/graphql/export.csv', limitRate, parseJson, exportCsv);
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    limitRate,
+    parseJson,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => createContext(String(res.locals.requestId), await principalOf((name) => req.header(name))),
     }),
   );
+  // Body-parser failures (too large, malformed JSON) answer in GraphQL's error shape, not Express's HTML page.
+  app.use((error: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    if (error.type === 'entity.too.large') {
+      res.status(413).json({ errors: [{ message: `The request body is larger than ${options.config.limits.maxBodyBytes} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    } else if (error.type === 'entity.parse.failed') {
+      res.status(400).json({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_REQUEST' } }] });
+    } else {
+      log.error('unhandled HTTP error', { error: String(error) });
+      res.status(error.status && error.status >= 400 && error.status < 600 ? error.status : 500).json({ errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+    }
+  });
   return { app, apollo, db, createContext, stop: () => apollo.stop() };
 }

@@ -29,7 +29,7 @@ describe('database outage while running', () => {
   it('answers DATABASE_UNAVAILABLE during the outage and recovers after it', async () => {
     const connection = await connectDatabase({ uri: database.uri, databaseName: 'outage', connectTimeoutMs: 5_000, requestTimeoutMs: 500, log: silentLogger });
     await ensureIndexes(collections(connection.db));
-    const gateway = await createServer({ config: { ...loadConfig({}), dbRequestTimeoutMs: 500 }, database: connection, log: silentLogger });
+    const gateway = await createServer({ config: { ...loadConfig({}), dbRequestTimeoutMs: 500 }, database: connection, log: { ...silentLogger, error: (message, fields) => process.stdout.write(`OUTAGE-INTERNAL ${message} ${JSON.stringify(fields)}\n`) } });
     const query = { query: '{ directives(first: 1) { totalCount } }' };
     const run = () => gateway.apollo.executeOperation(query, { contextValue: gateway.createContext() });
     try {

@@ -21,6 +21,7 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** A calendar date in ISO 8601 form, YYYY-MM-DD (ngày). */
   Date: { input: string; output: string; }
+  _FieldSet: { input: unknown; output: unknown; }
 };
 
 /** A ministry, government body, enterprise, court or provincial body (cơ quan) named in the documents. */
@@ -1062,6 +1063,17 @@ export type ResolversObject<TObject> = WithIndex<TObject>;
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -1125,7 +1137,29 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = ResolversObject<{
+  Agency: Agency;
+  Directive: Directive;
+  Province: Province;
+  Service: Service;
+}>;
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = ResolversObject<{
+  Agency:
+    ( { __typename: 'Agency' }
+    & GraphQLRecursivePick<FederationTypes['Agency'], {"id":true}> );
+  Directive:
+    ( { __typename: 'Directive' }
+    & GraphQLRecursivePick<FederationTypes['Directive'], {"id":true}> );
+  Province:
+    ( { __typename: 'Province' }
+    & GraphQLRecursivePick<FederationTypes['Province'], {"id":true}> );
+  Service:
+    ( { __typename: 'Service' }
+    & GraphQLRecursivePick<FederationTypes['Service'], {"id":true}> );
+}>;
 
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = ResolversObject<{
@@ -1141,14 +1175,17 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = Reso
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Agency: ResolverTypeWrapper<AgencyDocument>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   AgencyConnection: ResolverTypeWrapper<Page<AgencyDocument>>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AgencyEdge: ResolverTypeWrapper<Omit<AgencyEdge, 'node'> & { node: ResolversTypes['Agency'] }>;
   AgencyKind: AgencyKind;
   AgencySuccession: ResolverTypeWrapper<SuccessionEntry>;
   AuditEntry: ResolverTypeWrapper<AuditEntryDocument>;
   AuditEntryConnection: ResolverTypeWrapper<Page<AuditEntryDocument>>;
   AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BreakdownBucket: ResolverTypeWrapper<BreakdownRow>;
   BreakdownDimension: BreakdownDimension;
   BreakdownUnit: BreakdownUnit;
@@ -1162,11 +1199,8 @@ export type ResolversTypes = ResolversObject<{
   DirectiveEdge: ResolverTypeWrapper<Omit<DirectiveEdge, 'node'> & { node: ResolversTypes['Directive'] }>;
   DirectiveKind: DirectiveKind;
   DueDate: ResolverTypeWrapper<DueDate>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Health: ResolverTypeWrapper<Health>;
   HouseholdHead: ResolverTypeWrapper<HouseholdHead>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   LookupPurpose: LookupPurpose;
   MaritalStatus: MaritalStatus;
   Milestone: ResolverTypeWrapper<MilestoneDocument>;
@@ -1182,6 +1216,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Residence: ResolverTypeWrapper<ResidenceRecord>;
   SearchHit: ResolverTypeWrapper<SearchMatch>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   SearchResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SearchResult']>;
   Service: ResolverTypeWrapper<ServiceDocument>;
   ServiceConnection: ResolverTypeWrapper<Page<ServiceDocument>>;
@@ -1194,7 +1229,6 @@ export type ResolversTypes = ResolversObject<{
   Signer: ResolverTypeWrapper<Signer>;
   Source: ResolverTypeWrapper<Source>;
   StatusState: StatusState;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Task: ResolverTypeWrapper<TaskEntry>;
   VerificationResult: VerificationResult;
 }>;
@@ -1202,13 +1236,16 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Agency: AgencyDocument;
+  String: Scalars['String']['output'];
+  Boolean: Scalars['Boolean']['output'];
+  ID: Scalars['ID']['output'];
   AgencyConnection: Page<AgencyDocument>;
+  Int: Scalars['Int']['output'];
   AgencyEdge: Omit<AgencyEdge, 'node'> & { node: ResolversParentTypes['Agency'] };
   AgencySuccession: SuccessionEntry;
   AuditEntry: AuditEntryDocument;
   AuditEntryConnection: Page<AuditEntryDocument>;
   AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
-  Boolean: Scalars['Boolean']['output'];
   BreakdownBucket: BreakdownRow;
   Citation: CitationEntry;
   CitedBy: CitedAsEntry;
@@ -1219,11 +1256,8 @@ export type ResolversParentTypes = ResolversObject<{
   DirectiveConnection: Page<DirectiveDocument>;
   DirectiveEdge: Omit<DirectiveEdge, 'node'> & { node: ResolversParentTypes['Directive'] };
   DueDate: DueDate;
-  Float: Scalars['Float']['output'];
   Health: Health;
   HouseholdHead: HouseholdHead;
-  ID: Scalars['ID']['output'];
-  Int: Scalars['Int']['output'];
   Milestone: MilestoneDocument;
   MilestoneConnection: Page<MilestoneDocument>;
   MilestoneEdge: Omit<MilestoneEdge, 'node'> & { node: ResolversParentTypes['Milestone'] };
@@ -1235,6 +1269,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   Residence: ResidenceRecord;
   SearchHit: SearchMatch;
+  Float: Scalars['Float']['output'];
   SearchResult: ResolversUnionTypes<ResolversParentTypes>['SearchResult'];
   Service: ServiceDocument;
   ServiceConnection: Page<ServiceDocument>;
@@ -1243,11 +1278,11 @@ export type ResolversParentTypes = ResolversObject<{
   ServiceName: ServiceNameEntry;
   Signer: Signer;
   Source: Source;
-  String: Scalars['String']['output'];
   Task: TaskEntry;
 }>;
 
-export type AgencyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Agency'] = ResolversParentTypes['Agency']> = ResolversObject<{
+export type AgencyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Agency'] = ResolversParentTypes['Agency'], FederationReferenceType extends FederationReferenceTypes['Agency'] = FederationReferenceTypes['Agency']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Agency']> | FederationReferenceType, FederationReferenceType, ContextType>;
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   collective?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   coordinates?: Resolver<Array<ResolversTypes['Milestone']>, ParentType, ContextType>;
@@ -1359,7 +1394,8 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'Date';
 }
 
-export type DirectiveResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Directive'] = ResolversParentTypes['Directive']> = ResolversObject<{
+export type DirectiveResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Directive'] = ResolversParentTypes['Directive'], FederationReferenceType extends FederationReferenceTypes['Directive'] = FederationReferenceTypes['Directive']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Directive']> | FederationReferenceType, FederationReferenceType, ContextType>;
   ambiguities?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   citations?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
   citedBy?: Resolver<Array<ResolversTypes['CitedBy']>, ParentType, ContextType>;
@@ -1474,7 +1510,8 @@ export type ProgressCountResolvers<ContextType = GatewayContext, ParentType exte
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type ProvinceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Province'] = ResolversParentTypes['Province']> = ResolversObject<{
+export type ProvinceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Province'] = ResolversParentTypes['Province'], FederationReferenceType extends FederationReferenceTypes['Province'] = FederationReferenceTypes['Province']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Province']> | FederationReferenceType, FederationReferenceType, ContextType>;
   cccdCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   era?: Resolver<ResolversTypes['ProvinceEra'], ParentType, ContextType>;
@@ -1527,7 +1564,8 @@ export type SearchResultResolvers<ContextType = GatewayContext, ParentType exten
   __resolveType: TypeResolveFn<'Agency' | 'Directive' | 'Province' | 'Service', ParentType, ContextType>;
 }>;
 
-export type ServiceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Service'] = ResolversParentTypes['Service']> = ResolversObject<{
+export type ServiceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Service'] = ResolversParentTypes['Service'], FederationReferenceType extends FederationReferenceTypes['Service'] = FederationReferenceTypes['Service']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Service']> | FederationReferenceType, FederationReferenceType, ContextType>;
   components?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
   directives?: Resolver<Array<ResolversTypes['Directive']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

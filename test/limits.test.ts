@@ -1,0 +1,98 @@
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../src/config';
+import { silentLogger } from '../src/logger';
+import { createServer, type GatewayServer } from '../src/server';
+import { openTestDatabase, type TestDatabase } from './support/database';
+import { loadSeedData } from '../seeds/load';
+
+/** Hostile and heavy requests against a gateway with its default limits, over HTTP. */
+describe('operation limits, rate limits and CORS', () => {
+  let database: TestDatabase;
+  const servers: Array<{ server: Server; gateway: GatewayServer }> = [];
+
+  async function start(env: Record<string, string> = {}): Promise<string> {
+    const gateway = await createServer({ config: loadConfig(env), database, log: silentLogger });
+    const server = createHttpServer(gateway.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push({ server, gateway });
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }
+  beforeAll(async () => {
+    database = await openTestDatabase('limits');
+    await loadSeedData(database.collections);
+  });
+  afterAll(async () => {
+    for (const { server, gateway } of servers) {
+      await new Promise((resolve) => server.close(resolve));
+      await gateway.stop();
+    }
+    await database.drop();
+  });
+
+  const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const codeOf = async (response: Response) => ((await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0]?.extensions?.code;
+
+  it('rejects hostile operations with a code, and keeps serving', async () => {
+    const url = await start();
+    let deep = 'id';
+    for (let i = 0; i < 10; i += 1) deep = `milestones { directive { ${deep} } }`;
+    const hostile: Array<[string, unknown]> = [
+      ['too deep', { query: `{ directive(id: "406/QĐ-TTg") { ${deep} } }` }],
+      ['alias bomb', { query: `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: health { database }`).join(' ')} }` }],
+      ['too many tokens', { query: `{ directives(first: 1) { nodes { ${'id '.repeat(4_000)} } } }` }],
+      ['nested fragments', { query: `query { directive(id: "406/QĐ-TTg") { ...F0 } } ${Array.from({ length: 20 }, (_, i) => `fragment F${i} on Directive { milestones { directive { ${i < 19 ? `...F${i + 1}` : 'id'} } } }`).join(' ')}` }],
+    ];
+    for (const [what, body] of hostile) {
+      const response = await post(url, body);
+      expect([what, response.status, await codeOf(response)]).toEqual([what, 400, 'OPERATION_LIMIT_EXCEEDED']);
+    }
+    const big = await post(url, JSON.stringify({ query: `{ health { database } } #${'x'.repeat(10 * 1024 * 1024)}` }));
+    expect(big.status).toBe(413);
+    expect(await codeOf(big)).toBe('PAYLOAD_TOO_LARGE');
+    const batch = await post(url, Array.from({ length: 1_000 }, () => ({ query: '{ health { database } }' })));
+    expect(batch.status).toBe(400);
+    const malformed = await post(url, '{"query": ');
+    expect([malformed.status, await codeOf(malformed)]).toEqual([400, 'BAD_REQUEST']);
+    // Still serving.
+    expect(await (await post(url, { query: '{ directive(id: "206/qd-ttg") { id } }' })).json()).toEqual({ data: { directive: { id: '206/QĐ-TTg' } } });
+  });
+
+  it('lets every ready-made example through the default limits', async () => {
+    const url = await start();
+    const { readdirSync, readFileSync } = await import('node:fs').then((fs) => fs);
+    const { join, resolve } = await import('node:path').then((path) => path);
+    const dir = resolve(__dirname, '..', 'schema', 'examples');
+    for (const file of readdirSync(dir)) {
+      const response = await post(url, { query: readFileSync(join(dir, file), 'utf8') });
+      expect([file, response.status]).toEqual([file, 200]);
+    }
+  });
+
+  it('limits anonymous callers per address with 429 and Retry-After', async () => {
+    const url = await start({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '3' });
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 5; i += 1) {
+      const response = await post(url, { query: '{ health { database } }' });
+      statuses.push(response.status);
+      if (response.status === 429) {
+        retryAfter = response.headers.get('retry-after');
+        expect(await codeOf(response)).toBe('RATE_LIMITED');
+      } else await response.text();
+    }
+    expect(statuses).toEqual([200, 200, 200, 429, 429]);
+    expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+  });
+
+  it('answers CORS preflights for configured origins only', async () => {
+    const url = await start({ CORS_ORIGINS: 'https://dichvucong.example.gov.vn' });
+    const preflight = (origin: string) =>
+      fetch(`${url}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+    const allowed = await preflight('https://dichvucong.example.gov.vn');
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://dichvucong.example.gov.vn');
+    const other = await preflight('https://elsewhere.example.com');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
