@@ -1,3 +1,5 @@
+import { maybeCacheControlFromInfo } from '@apollo/cache-control-types';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { AuditEntryResolvers, CitizenResolvers, QueryResolvers, ResidenceResolvers } from '../src/__generated__/resolvers-types';
 import { can } from '../src/auth/principal';
 import type { CitizenLookup } from '../src/connectors/population/lookups';
@@ -14,15 +16,28 @@ function field<F extends CitizenField>(lookup: CitizenLookup, name: F): CitizenR
   return (lookup.record[name] ?? null) as CitizenRecord[F] | null;
 }
 
+/** Personal data: never cacheable, whatever the catalogue's default cache hint. */
+function uncacheable(info: GraphQLResolveInfo): void {
+  maybeCacheControlFromInfo(info)?.setCacheHint({ maxAge: 0, scope: 'PRIVATE' });
+}
+
 export const CitizenQueries: Pick<QueryResolvers, 'citizen' | 'citizens' | 'verifyCitizen' | 'auditEntries'> = {
-  citizen: (_parent, { id, purpose }, ctx) => ctx.population.citizen(id, purpose),
+  citizen: (_parent, { id, purpose }, ctx, info) => {
+    uncacheable(info);
+    return ctx.population.citizen(id, purpose);
+  },
   // A failed batch fails only its own entries: each becomes null with its error.
-  citizens: async (_parent, { ids, purpose }, ctx) => (await ctx.population.citizens(ids, purpose)).map((item) => (item instanceof Error ? Promise.reject(item) : item)),
-  verifyCitizen: async (_parent, { id, fullName, dateOfBirth, purpose }, ctx) => {
+  citizens: async (_parent, { ids, purpose }, ctx, info) => {
+    uncacheable(info);
+    return (await ctx.population.citizens(ids, purpose)).map((item) => (item instanceof Error ? Promise.reject(item) : item));
+  },
+  verifyCitizen: async (_parent, { id, fullName, dateOfBirth, purpose }, ctx, info) => {
+    uncacheable(info);
     const outcome = await ctx.population.verify({ id, fullName, dateOfBirth }, purpose);
     return outcome === 'INVALID_ID' ? 'NOT_FOUND' : outcome;
   },
-  auditEntries: (_parent, { subjectId, first, after }, ctx) => {
+  auditEntries: (_parent, { subjectId, first, after }, ctx, info) => {
+    uncacheable(info);
     if (!can(ctx.principal, 'readAudit')) throw new ForbiddenError('The audit trail needs an API key with the auditor or admin role.');
     return paginate(ctx.auditLog, subjectId ? { subjectHash: ctx.audit.hash(subjectId) } : {}, { field: 'atIso', direction: -1 }, { first, after, max: ctx.maxPageSize });
   },

@@ -1,3 +1,4 @@
+import { maybeCacheControlFromInfo } from '@apollo/cache-control-types';
 import type { QueryResolvers } from '../src/__generated__/resolvers-types';
 import { completionOverTime, milestoneBreakdown } from '../src/catalogue/breakdown';
 import { listDirectives } from '../src/catalogue/directives';
@@ -7,7 +8,10 @@ import { directiveIdKey } from '../src/search/fold';
 import { CitizenQueries } from './Citizen';
 
 export const Query: QueryResolvers = {
-  health: async (_parent, _args, ctx) => ({ database: await ctx.pingDatabase(), version: ctx.version }),
+  health: async (_parent, _args, ctx, info) => {
+    maybeCacheControlFromInfo(info)?.setCacheHint({ maxAge: 0 });
+    return { database: await ctx.pingDatabase(), version: ctx.version };
+  },
   directive: (_parent, { id }, ctx) => ctx.loaders.directiveByKey.load(directiveIdKey(id)),
   directives: (_parent, args, ctx) => listDirectives(ctx.db, { ...args, max: ctx.maxPageSize }),
   service: (_parent, { id }, ctx) => ctx.loaders.service.load(id),

@@ -45,6 +45,10 @@ export interface GatewayConfig {
   };
   /** Origins allowed by CORS; empty → no CORS headers; ["*"] → any origin. */
   corsOrigins: string[];
+  /** How long proxies may cache public catalogue responses (GET); 0 turns caching hints off. */
+  cacheMaxAgeSeconds: number;
+  /** Path of a trusted-documents manifest: when set, only those operations run. */
+  trustedDocumentsFile: string | undefined;
 }
 
 export interface PopulationConfig {
@@ -146,6 +150,8 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       keyPerMinute: readInt(env, 'RATE_LIMIT_KEY_PER_MINUTE', 6_000, 1, 10_000_000),
     },
     corsOrigins: readOrigins(env),
+    cacheMaxAgeSeconds: readInt(env, 'CACHE_MAX_AGE_SECONDS', 300, 0, 86_400),
+    trustedDocumentsFile: env.TRUSTED_DOCUMENTS_FILE?.trim() ? resolve(cwd, env.TRUSTED_DOCUMENTS_FILE.trim()) : undefined,
     ideEnabled: readBool(env, 'IDE_ENABLED', env.NODE_ENV !== 'production'),
     introspectionEnabled: readBool(env, 'INTROSPECTION_ENABLED', env.NODE_ENV !== 'production'),
     auditHashKey: env.AUDIT_HASH_KEY?.trim() || DEV_AUDIT_HASH_KEY,

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import { resolve } from 'node:path';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
@@ -24,6 +25,7 @@ import { createExportHandler } from './http/export';
 import { createIdeRouter, findExamplesDir, findIdeAssets } from './http/ide';
 import { operationLimits } from './http/limits';
 import { InProcessRateLimitStore, rateLimit, type RateLimitStore } from './http/rate-limit';
+import { readTrustedDocuments, trustedDocumentsPlugin } from './http/trusted-documents';
 import { createLoaders } from './loaders';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
@@ -40,7 +42,7 @@ export const GATEWAY_VERSION: string = (() => {
 })();
 
 export interface CreateServerOptions {
-  config: Pick<GatewayConfig, 'dbRequestTimeoutMs' | 'auditHashKey' | 'ideEnabled' | 'introspectionEnabled' | 'limits' | 'corsOrigins'>;
+  config: Pick<GatewayConfig, 'dbRequestTimeoutMs' | 'auditHashKey' | 'ideEnabled' | 'introspectionEnabled' | 'limits' | 'corsOrigins' | 'trustedDocumentsFile' | 'cacheMaxAgeSeconds'>;
   /** Where rate-limit budgets live; in-process unless a shared store is given. */
   rateLimitStore?: RateLimitStore;
   /** The population connector; without it citizen fields fail with UPSTREAM_UNAVAILABLE. */
@@ -63,6 +65,29 @@ export interface GatewayServer {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * GraphQL over HTTP: a client that accepts only the legacy `application/json`
+ * SHOULD get 200 for a request that fails to parse, validate or coerce its
+ * variables (the errors are in the body); Apollo answers 400. Clients that
+ * accept `application/graphql-response+json` keep the 4xx codes.
+ */
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'OPERATION_LIMIT_EXCEEDED']);
+const legacyJsonStatusPlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart({ request }) {
+    const accept = request.http?.headers.get('accept') ?? '';
+    const legacyOnly = accept.includes('application/json') && !accept.includes('application/graphql-response+json');
+    if (!legacyOnly) return;
+    return {
+      async willSendResponse({ response }) {
+        const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+        if (response.http.status === 400 && body && body.data === undefined && body.errors?.every((e) => REQUEST_ERROR_CODES.has(String(e.extensions?.code)))) {
+          response.http.status = 200;
+        }
+      },
+    };
+  },
+};
+
 /** Builds the Express app with Apollo mounted at /graphql. Does not listen. */
 export async function createServer(options: CreateServerOptions): Promise<GatewayServer> {
   const { database, log } = options;
@@ -72,7 +97,12 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
     schema: buildSchema(),
     validationRules: limits.validationRules,
     parseOptions: { maxTokens: options.config.limits.maxTokens },
+    // Automatic persisted queries (Apollo's default, in-memory); off when only trusted documents may run.
+    persistedQueries: options.config.trustedDocumentsFile ? false : undefined,
     allowBatchedHttpRequests: false,
+    // CSRF prevention guards cookie sessions; this gateway authenticates by API-key headers, which a
+    // browser never attaches to a cross-site request, so plain GETs (cacheable by proxies) may pass.
+    csrfPrevention: false,
     formatError: (formatted, error) => formatGatewayError(formatted, error, (internal) => log.error('unexpected error', { error: String(internal) })),
     introspection: options.config.introspectionEnabled,
     plugins: [
@@ -80,6 +110,22 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
       ApolloServerPluginLandingPageDisabled(),
       // Per-field traces for Apollo Studio are off: they would time every field for any caller who asks.
       ApolloServerPluginInlineTraceDisabled(),
+      legacyJsonStatusPlugin,
+      // Public catalogue data is cacheable by proxies; citizen and audit fields are maxAge 0 in the
+      // schema, and any request made with an API key is private to its caller.
+      ApolloServerPluginCacheControl({ defaultMaxAge: options.config.cacheMaxAgeSeconds }),
+      {
+        async requestDidStart() {
+          return {
+            // Runs after the cache-control plugin (listed before this one) has written its header.
+            async willSendResponse({ contextValue, response }) {
+              const header = response.http.headers.get('cache-control');
+              if (contextValue.principal.keyId && header?.endsWith(', public')) response.http.headers.set('cache-control', header.replace(/public$/, 'private'));
+            },
+          };
+        },
+      },
+      ...(options.config.trustedDocumentsFile ? [trustedDocumentsPlugin(readTrustedDocuments(options.config.trustedDocumentsFile))] : []),
       ...limits.plugins,
 
       ...(options.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer })] : []),

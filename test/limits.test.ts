@@ -1,4 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
+import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../src/config';
 import { silentLogger } from '../src/logger';
@@ -61,8 +63,6 @@ describe('operation limits, rate limits and CORS', () => {
 
   it('lets every ready-made example through the default limits', async () => {
     const url = await start();
-    const { readdirSync, readFileSync } = await import('node:fs').then((fs) => fs);
-    const { join, resolve } = await import('node:path').then((path) => path);
     const dir = resolve(__dirname, '..', 'schema', 'examples');
     for (const file of readdirSync(dir)) {
       const response = await post(url, { query: readFileSync(join(dir, file), 'utf8') });

@@ -1,0 +1,78 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSeedData } from '../seeds/load';
+import { createApiKey } from '../src/auth/api-keys';
+import { loadConfig } from '../src/config';
+import { sha256 } from '../src/http/trusted-documents';
+import { silentLogger } from '../src/logger';
+import { createServer, type GatewayServer } from '../src/server';
+import { openTestDatabase, type TestDatabase } from './support/database';
+
+const QUERY = '{ directive(id: "406/qd-ttg") { id } }';
+
+describe('persisted queries and caching', () => {
+  let database: TestDatabase;
+  const running: Array<{ server: Server; gateway: GatewayServer }> = [];
+  async function start(env: Record<string, string> = {}): Promise<string> {
+    const gateway = await createServer({ config: loadConfig(env), database, log: silentLogger });
+    const server = createHttpServer(gateway.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    running.push({ server, gateway });
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  }
+  const post = (url: string, body: unknown) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } }));
+  const byHash = (query: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } });
+
+  beforeAll(async () => {
+    database = await openTestDatabase('apq');
+    await loadSeedData(database.collections);
+  });
+  afterAll(async () => {
+    for (const { server, gateway } of running) {
+      await new Promise((resolve) => server.close(resolve));
+      await gateway.stop();
+    }
+    await database.drop();
+  });
+
+  it('supports automatic persisted queries: hash miss, register, then hash only', async () => {
+    const url = await start();
+    const miss = await post(url, byHash(QUERY));
+    expect(miss.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await post(url, { query: QUERY, ...byHash(QUERY) })).body).toEqual({ data: { directive: { id: '406/QĐ-TTg' } } });
+    expect((await post(url, byHash(QUERY))).body).toEqual({ data: { directive: { id: '406/QĐ-TTg' } } });
+  });
+
+  it('lets proxies cache public catalogue GETs, but never personal or keyed responses', async () => {
+    const url = await start();
+    const get = (query: string, headers: Record<string, string> = {}) => fetch(`${url}?${new URLSearchParams({ query })}`, { headers });
+    const catalogue = await get(QUERY);
+    expect(await catalogue.json()).toEqual({ data: { directive: { id: '406/QĐ-TTg' } } });
+    expect(catalogue.headers.get('cache-control')).toBe('max-age=300, public');
+    const health = await get('{ health { database } }');
+    expect(health.headers.get('cache-control')).toBe('no-store');
+    const citizen = await get('{ citizen(id: "001099012345", purpose: IDENTITY) { id } }');
+    expect(citizen.headers.get('cache-control')).toBe('no-store');
+    const { key } = await createApiKey(database.db, 'cache test', 'analyst');
+    const keyed = await get(QUERY, { authorization: `Bearer ${key}` });
+    expect(keyed.headers.get('cache-control')).toBe('max-age=300, private');
+  });
+
+  it('in trusted-documents mode runs only allow-listed operations, by text or by hash', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'trusted-'));
+    const manifest = join(dir, 'trusted.json');
+    await writeFile(manifest, JSON.stringify({ [sha256(QUERY)]: QUERY }));
+    const url = await start({ TRUSTED_DOCUMENTS_FILE: manifest });
+    expect((await post(url, byHash(QUERY))).body).toEqual({ data: { directive: { id: '406/QĐ-TTg' } } });
+    expect((await post(url, { query: QUERY })).body).toEqual({ data: { directive: { id: '406/QĐ-TTg' } } });
+    const other = await post(url, { query: '{ directives { totalCount } }' });
+    expect(other.status).toBe(400);
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
+    const unknownHash = await post(url, byHash('{ health { database } }'));
+    expect(unknownHash.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_ALLOWED');
+  });
+});
