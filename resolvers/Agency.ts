@@ -1,4 +1,4 @@
-import type { AgencyResolvers, AgencySuccessionResolvers } from '../src/__generated__/resolvers-types';
+import type { AgencyFieldResolvers, AgencySuccessionFieldResolvers } from '../src/__generated__/resolvers-types';
 import type { AgencyDocument } from '../src/db/documents';
 import type { Loaders } from '../src/loaders';
 import { loadAll, loadOne, required } from './load';
@@ -12,7 +12,7 @@ async function currentAgencies(agency: AgencyDocument, loaders: Loaders, seen = 
   return [...new Map(nested.flat().map((a) => [a._id, a])).values()];
 }
 
-export const Agency: AgencyResolvers = {
+export const Agency: AgencyFieldResolvers = {
   // Federation: another subgraph's reference { id } resolves through the per-request loader, so `_entities` batches.
   __resolveReference: (reference, ctx) => ctx.loaders.agency.load(reference.id),
   id: (agency) => agency._id,
@@ -24,6 +24,6 @@ export const Agency: AgencyResolvers = {
   coordinates: (agency, _args, ctx) => ctx.loaders.milestonesCoordinatedBy.load(agency._id),
 };
 
-export const AgencySuccession: AgencySuccessionResolvers = {
+export const AgencySuccession: AgencySuccessionFieldResolvers = {
   agency: async (succession, _args, ctx) => required(await ctx.loaders.agency.load(succession.agencyId), succession.agencyId),
 };

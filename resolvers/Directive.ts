@@ -1,7 +1,7 @@
-import type { CitationResolvers, CitedByResolvers, DirectiveResolvers, TaskResolvers } from '../src/__generated__/resolvers-types';
+import type { CitationFieldResolvers, CitedByFieldResolvers, DirectiveFieldResolvers, TaskFieldResolvers } from '../src/__generated__/resolvers-types';
 import { loadAll, loadOne, required } from './load';
 
-export const Directive: DirectiveResolvers = {
+export const Directive: DirectiveFieldResolvers = {
   // Federation: another subgraph's reference { id } resolves through the per-request loader, so `_entities` batches.
   __resolveReference: (reference, ctx) => ctx.loaders.directive.load(reference.id),
   id: (directive) => directive._id,
@@ -16,14 +16,14 @@ export const Directive: DirectiveResolvers = {
   milestones: (directive, _args, ctx) => ctx.loaders.milestonesOfDirective.load(directive._id),
 };
 
-export const Citation: CitationResolvers = {
+export const Citation: CitationFieldResolvers = {
   directive: async (citation, _args, ctx) => required(await ctx.loaders.directive.load(citation.directiveId), citation.directiveId),
 };
 
-export const CitedBy: CitedByResolvers = {
+export const CitedBy: CitedByFieldResolvers = {
   directive: async (entry, _args, ctx) => required(await ctx.loaders.directive.load(entry.byDirectiveId), entry.byDirectiveId),
 };
 
-export const Task: TaskResolvers = {
+export const Task: TaskFieldResolvers = {
   addressees: (task, _args, ctx) => loadAll(ctx.loaders.agency, task.addresseeAgencyIds),
 };

@@ -1,7 +1,7 @@
-import type { MilestoneResolvers, MilestoneStatusResolvers } from '../src/__generated__/resolvers-types';
+import type { MilestoneFieldResolvers, MilestoneStatusFieldResolvers } from '../src/__generated__/resolvers-types';
 import { loadAll, loadOne, required } from './load';
 
-export const Milestone: MilestoneResolvers = {
+export const Milestone: MilestoneFieldResolvers = {
   id: (milestone) => milestone._id,
   directive: async (milestone, _args, ctx) => required(await ctx.loaders.directive.load(milestone.directiveId), milestone.directiveId),
   service: async (milestone, _args, ctx) => required(await ctx.loaders.service.load(milestone.serviceId), milestone.serviceId),
@@ -12,7 +12,7 @@ export const Milestone: MilestoneResolvers = {
   provinces: (milestone, _args, ctx) => loadAll(ctx.loaders.province, milestone.provinceIds),
 };
 
-export const MilestoneStatus: MilestoneStatusResolvers = {
+export const MilestoneStatus: MilestoneStatusFieldResolvers = {
   doneProvinces: (status, _args, ctx) => loadAll(ctx.loaders.province, status.doneProvinceIds),
   pendingProvinces: (status, _args, ctx) => loadAll(ctx.loaders.province, status.pendingProvinceIds),
   pilotProvinces: (status, _args, ctx) => loadAll(ctx.loaders.province, status.pilotProvinceIds),

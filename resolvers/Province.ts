@@ -1,5 +1,5 @@
 import type DataLoader from 'dataloader';
-import type { ProvinceResolvers } from '../src/__generated__/resolvers-types';
+import type { ProvinceFieldResolvers } from '../src/__generated__/resolvers-types';
 import type { MilestoneDocument, ProvinceDocument } from '../src/db/documents';
 import { loadAll, loadOne, mergeUnique } from './load';
 
@@ -14,7 +14,7 @@ async function milestonesOf(province: ProvinceDocument, loader: DataLoader<strin
   return mergeUnique([...(await loader.loadMany(oldUnits(province))).filter((x): x is MilestoneDocument[] => Array.isArray(x)), extra], inDocumentOrder);
 }
 
-export const Province: ProvinceResolvers = {
+export const Province: ProvinceFieldResolvers = {
   // Federation: another subgraph's reference { id: "34:91" } resolves through the per-request loader, so `_entities` batches.
   __resolveReference: (reference, ctx) => ctx.loaders.province.load(reference.id),
   id: (province) => province._id,

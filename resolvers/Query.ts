@@ -1,5 +1,5 @@
 import { maybeCacheControlFromInfo } from '@apollo/cache-control-types';
-import type { QueryResolvers } from '../src/__generated__/resolvers-types';
+import type { QueryFieldResolvers } from '../src/__generated__/resolvers-types';
 import { completionOverTime, milestoneBreakdown } from '../src/catalogue/breakdown';
 import { listDirectives } from '../src/catalogue/directives';
 import { findProvince, listAgencies, listMilestones, listProvinces, listServices } from '../src/catalogue/lists';
@@ -7,7 +7,7 @@ import { search } from '../src/catalogue/search';
 import { directiveIdKey } from '../src/search/fold';
 import { CitizenQueries } from './Citizen';
 
-export const Query: QueryResolvers = {
+export const Query: QueryFieldResolvers = {
   health: async (_parent, _args, ctx, info) => {
     maybeCacheControlFromInfo(info)?.setCacheHint({ maxAge: 0 });
     return { database: await ctx.pingDatabase(), version: ctx.version };

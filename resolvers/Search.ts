@@ -1,11 +1,11 @@
-import type { BreakdownBucketResolvers, SearchResultResolvers } from '../src/__generated__/resolvers-types';
+import type { BreakdownBucketFieldResolvers, SearchResultFieldResolvers } from '../src/__generated__/resolvers-types';
 
-export const SearchResult: SearchResultResolvers = {
+export const SearchResult: SearchResultFieldResolvers = {
   // Stored documents differ by their own fields; each kind has one that no other has.
   __resolveType: (node) => ('idKey' in node ? 'Directive' : 'era' in node ? 'Province' : 'aliases' in node ? 'Agency' : 'Service'),
 };
 
-export const BreakdownBucket: BreakdownBucketResolvers = {
+export const BreakdownBucket: BreakdownBucketFieldResolvers = {
   label: async (bucket, _args, ctx) => {
     if (bucket.key === null) return null;
     switch (bucket.by) {

@@ -1,7 +1,7 @@
-import type { ServiceNameResolvers, ServiceResolvers } from '../src/__generated__/resolvers-types';
+import type { ServiceNameFieldResolvers, ServiceFieldResolvers } from '../src/__generated__/resolvers-types';
 import { loadAll, required } from './load';
 
-export const Service: ServiceResolvers = {
+export const Service: ServiceFieldResolvers = {
   // Federation: another subgraph's reference { id } resolves through the per-request loader, so `_entities` batches.
   __resolveReference: (reference, ctx) => ctx.loaders.service.load(reference.id),
   id: (service) => service._id,
@@ -12,7 +12,7 @@ export const Service: ServiceResolvers = {
   timeline: (service, _args, ctx) => ctx.loaders.milestonesOfService.load(service._id),
 };
 
-export const ServiceName: ServiceNameResolvers = {
+export const ServiceName: ServiceNameFieldResolvers = {
   directive: async (entry, _args, ctx) => required(await ctx.loaders.directive.load(entry.directiveId), entry.directiveId),
   milestone: async (entry, _args, ctx) => required(await ctx.loaders.milestone.load(entry.milestoneId), entry.milestoneId),
 };

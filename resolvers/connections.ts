@@ -1,4 +1,4 @@
-import type { AgencyConnectionResolvers, AuditEntryConnectionResolvers, DirectiveConnectionResolvers, MilestoneConnectionResolvers, ServiceConnectionResolvers } from '../src/__generated__/resolvers-types';
+import type { AgencyConnectionFieldResolvers, AuditEntryConnectionFieldResolvers, DirectiveConnectionFieldResolvers, MilestoneConnectionFieldResolvers, ServiceConnectionFieldResolvers } from '../src/__generated__/resolvers-types';
 import type { Page } from '../src/db/paginate';
 
 /** The fields every `...Connection` type has, resolved from a page of src/db/paginate. */
@@ -16,8 +16,8 @@ function connection<T>() {
   };
 }
 
-export const DirectiveConnection: DirectiveConnectionResolvers = connection();
-export const ServiceConnection: ServiceConnectionResolvers = connection();
-export const MilestoneConnection: MilestoneConnectionResolvers = connection();
-export const AgencyConnection: AgencyConnectionResolvers = connection();
-export const AuditEntryConnection: AuditEntryConnectionResolvers = connection();
+export const DirectiveConnection: DirectiveConnectionFieldResolvers = connection();
+export const ServiceConnection: ServiceConnectionFieldResolvers = connection();
+export const MilestoneConnection: MilestoneConnectionFieldResolvers = connection();
+export const AgencyConnection: AgencyConnectionFieldResolvers = connection();
+export const AuditEntryConnection: AuditEntryConnectionFieldResolvers = connection();

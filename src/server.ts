@@ -12,6 +12,7 @@ import express, { type Express } from 'express';
 import { GraphQLError } from 'graphql';
 import { createAuditTrail } from './audit/audit-log';
 import { authenticate } from './auth/api-keys';
+import { authPlugin } from './auth/directive';
 import { ANONYMOUS, type Principal } from './auth/principal';
 import type { GatewayConfig } from './config';
 import type { PopulationClient } from './connectors/population/client';
@@ -93,8 +94,9 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
   const { database, log } = options;
   const db = collections(database.db);
   const limits = operationLimits(options.config.limits);
+  const schema = buildSchema();
   const apollo = new ApolloServer<GatewayContext>({
-    schema: buildSchema(),
+    schema,
     validationRules: limits.validationRules,
     parseOptions: { maxTokens: options.config.limits.maxTokens },
     // Automatic persisted queries (Apollo's default, in-memory); off when only trusted documents may run.
@@ -108,6 +110,7 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
     plugins: [
       // The gateway serves its own offline IDE; Apollo's landing page would load from Apollo's CDN.
       ApolloServerPluginLandingPageDisabled(),
+      authPlugin(schema),
       // Per-field traces for Apollo Studio are off: they would time every field for any caller who asks.
       ApolloServerPluginInlineTraceDisabled(),
       legacyJsonStatusPlugin,

@@ -1,6 +1,8 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { GraphQLFormattedError } from 'graphql';
 import { createApiKey } from '../src/auth/api-keys';
+import { authRules } from '../src/auth/directive';
+import { buildSchema } from '../src/schema';
 import type { Principal } from '../src/auth/principal';
 import { loadConfig } from '../src/config';
 import { PopulationClient } from '../src/connectors/population/client';
@@ -142,7 +144,7 @@ describe('population connector against the stub upstream', () => {
     const query = 'query ($id: ID) { auditEntries(subjectId: $id) { totalCount nodes { operation purpose outcome fields keyId role } } }';
     const forAuditor = await run(query, principals.auditor, { id });
     expect(forAuditor.data?.auditEntries.nodes).toEqual([
-      { operation: 'EXTRACT', purpose: 'CIVIL_STATUS', outcome: 'FOUND', fields: expect.arrayContaining(['fullName', 'maritalStatus']), keyId: principals.officer.keyId, role: 'officer' },
+      { operation: 'EXTRACT', purpose: 'CIVIL_STATUS', outcome: 'FOUND', fields: expect.arrayContaining(['fullName', 'maritalStatus']), keyId: principals.officer.keyId, role: 'OFFICER' },
     ]);
     expect((await run(query, principals.officer, { id })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
@@ -217,6 +219,16 @@ describe('population connector against the stub upstream', () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+
+  it('declares field-level authorisation in the schema, enforced in one place', () => {
+    const rules = authRules(buildSchema());
+    expect(Object.fromEntries([...rules].map(([field, roles]) => [field, [...roles].sort()]))).toEqual({
+      'Query.citizen': ['admin', 'officer'],
+      'Query.citizens': ['admin', 'officer'],
+      'Query.verifyCitizen': ['admin', 'officer'],
+      'Query.auditEntries': ['admin', 'auditor'],
+    });
   });
 
   it('never logs personal data', async () => {

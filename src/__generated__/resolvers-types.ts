@@ -132,8 +132,8 @@ export type AuditEntry = {
   purpose: LookupPurpose;
   /** Request id (x-request-id) of the GraphQL request. */
   requestId: Scalars['String']['output'];
-  /** Role of the caller. */
-  role: Scalars['String']['output'];
+  /** Role of the caller's API key. */
+  role: Role;
   /** HMAC-SHA-256 of the citizen ID under the gateway's audit key. */
   subjectHash: Scalars['String']['output'];
 };
@@ -901,6 +901,19 @@ export type Residence = {
   province: Maybe<Province>;
 };
 
+/** Role of an API key (vai trò). Requests without a key are PUBLIC. */
+export type Role =
+  /** Administrators: everything */
+  | 'ADMIN'
+  /** Analysts of other agencies: the catalogue, exports */
+  | 'ANALYST'
+  /** Auditors: the audit trail of lookups */
+  | 'AUDITOR'
+  /** Officers processing applications: citizen lookups */
+  | 'OFFICER'
+  /** Anonymous: the public catalogue */
+  | 'PUBLIC';
+
 /** A search match and how well it matched. */
 export type SearchHit = {
   __typename?: 'SearchHit';
@@ -1215,6 +1228,7 @@ export type ResolversTypes = ResolversObject<{
   ProvinceEra: ProvinceEra;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Residence: ResolverTypeWrapper<ResidenceRecord>;
+  Role: Role;
   SearchHit: ResolverTypeWrapper<SearchMatch>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   SearchResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['SearchResult']>;
@@ -1281,7 +1295,13 @@ export type ResolversParentTypes = ResolversObject<{
   Task: TaskEntry;
 }>;
 
-export type AgencyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Agency'] = ResolversParentTypes['Agency'], FederationReferenceType extends FederationReferenceTypes['Agency'] = FederationReferenceTypes['Agency']> = ResolversObject<{
+export type AuthDirectiveArgs = {
+  roles: Array<Role>;
+};
+
+export type AuthDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AgencyFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Agency'] = ResolversParentTypes['Agency'], FederationReferenceType extends FederationReferenceTypes['Agency'] = FederationReferenceTypes['Agency']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Agency']> | FederationReferenceType, FederationReferenceType, ContextType>;
   aliases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   collective?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1300,26 +1320,26 @@ export type AgencyResolvers<ContextType = GatewayContext, ParentType extends Res
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type AgencyConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AgencyConnection'] = ResolversParentTypes['AgencyConnection']> = ResolversObject<{
+export type AgencyConnectionFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AgencyConnection'] = ResolversParentTypes['AgencyConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['AgencyEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Agency']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
-export type AgencyEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AgencyEdge'] = ResolversParentTypes['AgencyEdge']> = ResolversObject<{
+export type AgencyEdgeFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AgencyEdge'] = ResolversParentTypes['AgencyEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
 }>;
 
-export type AgencySuccessionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AgencySuccession'] = ResolversParentTypes['AgencySuccession']> = ResolversObject<{
+export type AgencySuccessionFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AgencySuccession'] = ResolversParentTypes['AgencySuccession']> = ResolversObject<{
   agency?: Resolver<ResolversTypes['Agency'], ParentType, ContextType>;
   basis?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   date?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
-export type AuditEntryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
+export type AuditEntryFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   callerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1329,41 +1349,41 @@ export type AuditEntryResolvers<ContextType = GatewayContext, ParentType extends
   outcome?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   purpose?: Resolver<ResolversTypes['LookupPurpose'], ParentType, ContextType>;
   requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  role?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
   subjectHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type AuditEntryConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = ResolversObject<{
+export type AuditEntryConnectionFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['AuditEntryEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['AuditEntry']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
-export type AuditEntryEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = ResolversObject<{
+export type AuditEntryEdgeFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditEntryEdge'] = ResolversParentTypes['AuditEntryEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['AuditEntry'], ParentType, ContextType>;
 }>;
 
-export type BreakdownBucketResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BreakdownBucket'] = ResolversParentTypes['BreakdownBucket']> = ResolversObject<{
+export type BreakdownBucketFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BreakdownBucket'] = ResolversParentTypes['BreakdownBucket']> = ResolversObject<{
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   key?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
-export type CitationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Citation'] = ResolversParentTypes['Citation']> = ResolversObject<{
+export type CitationFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Citation'] = ResolversParentTypes['Citation']> = ResolversObject<{
   context?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   directive?: Resolver<ResolversTypes['Directive'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
 }>;
 
-export type CitedByResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CitedBy'] = ResolversParentTypes['CitedBy']> = ResolversObject<{
+export type CitedByFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CitedBy'] = ResolversParentTypes['CitedBy']> = ResolversObject<{
   directive?: Resolver<ResolversTypes['Directive'], ParentType, ContextType>;
   source?: Resolver<ResolversTypes['Source'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type CitizenResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Citizen'] = ResolversParentTypes['Citizen']> = ResolversObject<{
+export type CitizenFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Citizen'] = ResolversParentTypes['Citizen']> = ResolversObject<{
   birthRegistrationProvince?: Resolver<Maybe<ResolversTypes['Province']>, ParentType, ContextType>;
   dateOfBirth?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   dateOfDeath?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -1383,7 +1403,7 @@ export type CitizenResolvers<ContextType = GatewayContext, ParentType extends Re
   temporaryResidence?: Resolver<Maybe<ResolversTypes['Residence']>, ParentType, ContextType>;
 }>;
 
-export type CompletionPointResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CompletionPoint'] = ResolversParentTypes['CompletionPoint']> = ResolversObject<{
+export type CompletionPointFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CompletionPoint'] = ResolversParentTypes['CompletionPoint']> = ResolversObject<{
   asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   done?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   notDone?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1394,7 +1414,7 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'Date';
 }
 
-export type DirectiveResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Directive'] = ResolversParentTypes['Directive'], FederationReferenceType extends FederationReferenceTypes['Directive'] = FederationReferenceTypes['Directive']> = ResolversObject<{
+export type DirectiveFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Directive'] = ResolversParentTypes['Directive'], FederationReferenceType extends FederationReferenceTypes['Directive'] = FederationReferenceTypes['Directive']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Directive']> | FederationReferenceType, FederationReferenceType, ContextType>;
   ambiguities?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   citations?: Resolver<Array<ResolversTypes['Citation']>, ParentType, ContextType>;
@@ -1418,35 +1438,35 @@ export type DirectiveResolvers<ContextType = GatewayContext, ParentType extends 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type DirectiveConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DirectiveConnection'] = ResolversParentTypes['DirectiveConnection']> = ResolversObject<{
+export type DirectiveConnectionFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DirectiveConnection'] = ResolversParentTypes['DirectiveConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['DirectiveEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Directive']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
-export type DirectiveEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DirectiveEdge'] = ResolversParentTypes['DirectiveEdge']> = ResolversObject<{
+export type DirectiveEdgeFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DirectiveEdge'] = ResolversParentTypes['DirectiveEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Directive'], ParentType, ContextType>;
 }>;
 
-export type DueDateResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DueDate'] = ResolversParentTypes['DueDate']> = ResolversObject<{
+export type DueDateFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DueDate'] = ResolversParentTypes['DueDate']> = ResolversObject<{
   end?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type HealthResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Health'] = ResolversParentTypes['Health']> = ResolversObject<{
+export type HealthFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Health'] = ResolversParentTypes['Health']> = ResolversObject<{
   database?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type HouseholdHeadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['HouseholdHead'] = ResolversParentTypes['HouseholdHead']> = ResolversObject<{
+export type HouseholdHeadFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['HouseholdHead'] = ResolversParentTypes['HouseholdHead']> = ResolversObject<{
   fullName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
-export type MilestoneResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Milestone'] = ResolversParentTypes['Milestone']> = ResolversObject<{
+export type MilestoneFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Milestone'] = ResolversParentTypes['Milestone']> = ResolversObject<{
   allProvinces?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   ambiguities?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   carriedOver?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -1474,19 +1494,19 @@ export type MilestoneResolvers<ContextType = GatewayContext, ParentType extends 
   status?: Resolver<Maybe<ResolversTypes['MilestoneStatus']>, ParentType, ContextType>;
 }>;
 
-export type MilestoneConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MilestoneConnection'] = ResolversParentTypes['MilestoneConnection']> = ResolversObject<{
+export type MilestoneConnectionFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MilestoneConnection'] = ResolversParentTypes['MilestoneConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['MilestoneEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Milestone']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
-export type MilestoneEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MilestoneEdge'] = ResolversParentTypes['MilestoneEdge']> = ResolversObject<{
+export type MilestoneEdgeFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MilestoneEdge'] = ResolversParentTypes['MilestoneEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Milestone'], ParentType, ContextType>;
 }>;
 
-export type MilestoneStatusResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MilestoneStatus'] = ResolversParentTypes['MilestoneStatus']> = ResolversObject<{
+export type MilestoneStatusFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MilestoneStatus'] = ResolversParentTypes['MilestoneStatus']> = ResolversObject<{
   asOf?: Resolver<ResolversTypes['Date'], ParentType, ContextType>;
   counts?: Resolver<Array<ResolversTypes['ProgressCount']>, ParentType, ContextType>;
   doneProvinces?: Resolver<Array<ResolversTypes['Province']>, ParentType, ContextType>;
@@ -1496,21 +1516,21 @@ export type MilestoneStatusResolvers<ContextType = GatewayContext, ParentType ex
   text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+export type PageInfoFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
-export type ProgressCountResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ProgressCount'] = ResolversParentTypes['ProgressCount']> = ResolversObject<{
+export type ProgressCountFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ProgressCount'] = ResolversParentTypes['ProgressCount']> = ResolversObject<{
   done?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   percentText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   unit?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type ProvinceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Province'] = ResolversParentTypes['Province'], FederationReferenceType extends FederationReferenceTypes['Province'] = FederationReferenceTypes['Province']> = ResolversObject<{
+export type ProvinceFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Province'] = ResolversParentTypes['Province'], FederationReferenceType extends FederationReferenceTypes['Province'] = FederationReferenceTypes['Province']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Province']> | FederationReferenceType, FederationReferenceType, ContextType>;
   cccdCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1529,7 +1549,7 @@ export type ProvinceResolvers<ContextType = GatewayContext, ParentType extends R
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+export type QueryFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   agencies?: Resolver<ResolversTypes['AgencyConnection'], ParentType, ContextType, Partial<QueryAgenciesArgs>>;
   agency?: Resolver<Maybe<ResolversTypes['Agency']>, ParentType, ContextType, RequireFields<QueryAgencyArgs, 'id'>>;
   auditEntries?: Resolver<ResolversTypes['AuditEntryConnection'], ParentType, ContextType, Partial<QueryAuditEntriesArgs>>;
@@ -1550,21 +1570,21 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   verifyCitizen?: Resolver<ResolversTypes['VerificationResult'], ParentType, ContextType, RequireFields<QueryVerifyCitizenArgs, 'dateOfBirth' | 'fullName' | 'id' | 'purpose'>>;
 }>;
 
-export type ResidenceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Residence'] = ResolversParentTypes['Residence']> = ResolversObject<{
+export type ResidenceFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Residence'] = ResolversParentTypes['Residence']> = ResolversObject<{
   addressLine?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   province?: Resolver<Maybe<ResolversTypes['Province']>, ParentType, ContextType>;
 }>;
 
-export type SearchHitResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = ResolversObject<{
+export type SearchHitFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = ResolversObject<{
   node?: Resolver<ResolversTypes['SearchResult'], ParentType, ContextType>;
   score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
-export type SearchResultResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SearchResult'] = ResolversParentTypes['SearchResult']> = ResolversObject<{
+export type SearchResultFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SearchResult'] = ResolversParentTypes['SearchResult']> = ResolversObject<{
   __resolveType: TypeResolveFn<'Agency' | 'Directive' | 'Province' | 'Service', ParentType, ContextType>;
 }>;
 
-export type ServiceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Service'] = ResolversParentTypes['Service'], FederationReferenceType extends FederationReferenceTypes['Service'] = FederationReferenceTypes['Service']> = ResolversObject<{
+export type ServiceFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Service'] = ResolversParentTypes['Service'], FederationReferenceType extends FederationReferenceTypes['Service'] = FederationReferenceTypes['Service']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Service']> | FederationReferenceType, FederationReferenceType, ContextType>;
   components?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
   directives?: Resolver<Array<ResolversTypes['Directive']>, ParentType, ContextType>;
@@ -1577,36 +1597,36 @@ export type ServiceResolvers<ContextType = GatewayContext, ParentType extends Re
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 }>;
 
-export type ServiceConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ServiceConnection'] = ResolversParentTypes['ServiceConnection']> = ResolversObject<{
+export type ServiceConnectionFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ServiceConnection'] = ResolversParentTypes['ServiceConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['ServiceEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Service']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
-export type ServiceEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ServiceEdge'] = ResolversParentTypes['ServiceEdge']> = ResolversObject<{
+export type ServiceEdgeFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ServiceEdge'] = ResolversParentTypes['ServiceEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Service'], ParentType, ContextType>;
 }>;
 
-export type ServiceNameResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ServiceName'] = ResolversParentTypes['ServiceName']> = ResolversObject<{
+export type ServiceNameFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ServiceName'] = ResolversParentTypes['ServiceName']> = ResolversObject<{
   directive?: Resolver<ResolversTypes['Directive'], ParentType, ContextType>;
   milestone?: Resolver<ResolversTypes['Milestone'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type SignerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Signer'] = ResolversParentTypes['Signer']> = ResolversObject<{
+export type SignerFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Signer'] = ResolversParentTypes['Signer']> = ResolversObject<{
   capacity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
-export type SourceResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = ResolversObject<{
+export type SourceFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Source'] = ResolversParentTypes['Source']> = ResolversObject<{
   file?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   item?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lines?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
-export type TaskResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task']> = ResolversObject<{
+export type TaskFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task']> = ResolversObject<{
   addresseeText?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   addressees?: Resolver<Array<ResolversTypes['Agency']>, ParentType, ContextType>;
   due?: Resolver<Maybe<ResolversTypes['DueDate']>, ParentType, ContextType>;
@@ -1616,42 +1636,45 @@ export type TaskResolvers<ContextType = GatewayContext, ParentType extends Resol
 }>;
 
 export type Resolvers<ContextType = GatewayContext> = ResolversObject<{
-  Agency?: AgencyResolvers<ContextType>;
-  AgencyConnection?: AgencyConnectionResolvers<ContextType>;
-  AgencyEdge?: AgencyEdgeResolvers<ContextType>;
-  AgencySuccession?: AgencySuccessionResolvers<ContextType>;
-  AuditEntry?: AuditEntryResolvers<ContextType>;
-  AuditEntryConnection?: AuditEntryConnectionResolvers<ContextType>;
-  AuditEntryEdge?: AuditEntryEdgeResolvers<ContextType>;
-  BreakdownBucket?: BreakdownBucketResolvers<ContextType>;
-  Citation?: CitationResolvers<ContextType>;
-  CitedBy?: CitedByResolvers<ContextType>;
-  Citizen?: CitizenResolvers<ContextType>;
-  CompletionPoint?: CompletionPointResolvers<ContextType>;
+  Agency?: AgencyFieldResolvers<ContextType>;
+  AgencyConnection?: AgencyConnectionFieldResolvers<ContextType>;
+  AgencyEdge?: AgencyEdgeFieldResolvers<ContextType>;
+  AgencySuccession?: AgencySuccessionFieldResolvers<ContextType>;
+  AuditEntry?: AuditEntryFieldResolvers<ContextType>;
+  AuditEntryConnection?: AuditEntryConnectionFieldResolvers<ContextType>;
+  AuditEntryEdge?: AuditEntryEdgeFieldResolvers<ContextType>;
+  BreakdownBucket?: BreakdownBucketFieldResolvers<ContextType>;
+  Citation?: CitationFieldResolvers<ContextType>;
+  CitedBy?: CitedByFieldResolvers<ContextType>;
+  Citizen?: CitizenFieldResolvers<ContextType>;
+  CompletionPoint?: CompletionPointFieldResolvers<ContextType>;
   Date?: GraphQLScalarType;
-  Directive?: DirectiveResolvers<ContextType>;
-  DirectiveConnection?: DirectiveConnectionResolvers<ContextType>;
-  DirectiveEdge?: DirectiveEdgeResolvers<ContextType>;
-  DueDate?: DueDateResolvers<ContextType>;
-  Health?: HealthResolvers<ContextType>;
-  HouseholdHead?: HouseholdHeadResolvers<ContextType>;
-  Milestone?: MilestoneResolvers<ContextType>;
-  MilestoneConnection?: MilestoneConnectionResolvers<ContextType>;
-  MilestoneEdge?: MilestoneEdgeResolvers<ContextType>;
-  MilestoneStatus?: MilestoneStatusResolvers<ContextType>;
-  PageInfo?: PageInfoResolvers<ContextType>;
-  ProgressCount?: ProgressCountResolvers<ContextType>;
-  Province?: ProvinceResolvers<ContextType>;
-  Query?: QueryResolvers<ContextType>;
-  Residence?: ResidenceResolvers<ContextType>;
-  SearchHit?: SearchHitResolvers<ContextType>;
-  SearchResult?: SearchResultResolvers<ContextType>;
-  Service?: ServiceResolvers<ContextType>;
-  ServiceConnection?: ServiceConnectionResolvers<ContextType>;
-  ServiceEdge?: ServiceEdgeResolvers<ContextType>;
-  ServiceName?: ServiceNameResolvers<ContextType>;
-  Signer?: SignerResolvers<ContextType>;
-  Source?: SourceResolvers<ContextType>;
-  Task?: TaskResolvers<ContextType>;
+  Directive?: DirectiveFieldResolvers<ContextType>;
+  DirectiveConnection?: DirectiveConnectionFieldResolvers<ContextType>;
+  DirectiveEdge?: DirectiveEdgeFieldResolvers<ContextType>;
+  DueDate?: DueDateFieldResolvers<ContextType>;
+  Health?: HealthFieldResolvers<ContextType>;
+  HouseholdHead?: HouseholdHeadFieldResolvers<ContextType>;
+  Milestone?: MilestoneFieldResolvers<ContextType>;
+  MilestoneConnection?: MilestoneConnectionFieldResolvers<ContextType>;
+  MilestoneEdge?: MilestoneEdgeFieldResolvers<ContextType>;
+  MilestoneStatus?: MilestoneStatusFieldResolvers<ContextType>;
+  PageInfo?: PageInfoFieldResolvers<ContextType>;
+  ProgressCount?: ProgressCountFieldResolvers<ContextType>;
+  Province?: ProvinceFieldResolvers<ContextType>;
+  Query?: QueryFieldResolvers<ContextType>;
+  Residence?: ResidenceFieldResolvers<ContextType>;
+  SearchHit?: SearchHitFieldResolvers<ContextType>;
+  SearchResult?: SearchResultFieldResolvers<ContextType>;
+  Service?: ServiceFieldResolvers<ContextType>;
+  ServiceConnection?: ServiceConnectionFieldResolvers<ContextType>;
+  ServiceEdge?: ServiceEdgeFieldResolvers<ContextType>;
+  ServiceName?: ServiceNameFieldResolvers<ContextType>;
+  Signer?: SignerFieldResolvers<ContextType>;
+  Source?: SourceFieldResolvers<ContextType>;
+  Task?: TaskFieldResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = GatewayContext> = ResolversObject<{
+  auth?: AuthDirectiveResolver<any, any, ContextType>;
+}>;

@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import type { Principal } from '../auth/principal';
+import type { Principal, Role } from '../auth/principal';
 import type { LookupPurpose } from '../connectors/population/purposes';
 import { AuditUnavailableError } from '../errors';
 
@@ -21,7 +21,7 @@ export interface AuditEntryDocument {
   requestId: string;
   keyId: string | null;
   callerName: string | null;
-  role: string;
+  role: Role;
   operation: AuditOperation;
   purpose: LookupPurpose;
   subjectHash: string;

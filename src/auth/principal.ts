@@ -1,6 +1,7 @@
 /**
  * Who is calling. Requests without an API key are `public`: catalogue reads
- * only. Roles widen what a caller may see; field-level rules check them.
+ * only. Roles widen what a caller may see: fields name the roles they need
+ * with `@auth(roles: [...])` in the schema (src/auth/directive.ts enforces it).
  */
 export type Role = 'public' | 'analyst' | 'officer' | 'auditor' | 'admin';
 export const ROLES: readonly Role[] = ['public', 'analyst', 'officer', 'auditor', 'admin'];
@@ -14,14 +15,3 @@ export interface Principal {
 }
 
 export const ANONYMOUS: Principal = { role: 'public', keyId: null, name: null };
-
-/** What each role may do beyond reading the catalogue. */
-const CAPABILITIES = {
-  lookupCitizens: ['officer', 'admin'],
-  readAudit: ['auditor', 'admin'],
-} as const satisfies Record<string, readonly Role[]>;
-export type Capability = keyof typeof CAPABILITIES;
-
-export function can(principal: Principal, capability: Capability): boolean {
-  return (CAPABILITIES[capability] as readonly Role[]).includes(principal.role);
-}

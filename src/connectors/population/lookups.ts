@@ -1,8 +1,7 @@
 import DataLoader from 'dataloader';
 import type { AuditTrail } from '../../audit/audit-log';
 import type { Principal } from '../../auth/principal';
-import { can } from '../../auth/principal';
-import { BadUserInputError, ForbiddenError, UpstreamUnavailableError } from '../../errors';
+import { BadUserInputError, UpstreamUnavailableError } from '../../errors';
 import { parseCitizenId } from './citizen-id';
 import type { PopulationClient, VerifyItem, VerifyOutcome } from './client';
 import { allowedFields, UPSTREAM_MAX_BATCH, type ExtractedCitizen, type LookupPurpose } from './purposes';
@@ -29,12 +28,6 @@ export interface LookupDependencies {
   requestId: string;
 }
 
-function authorise(principal: Principal): void {
-  if (!can(principal, 'lookupCitizens')) {
-    throw new ForbiddenError('Citizen lookups need an API key with the officer role.');
-  }
-}
-
 function validateId(id: string, argumentName: string): void {
   const parsed = parseCitizenId(id);
   if (!parsed.ok) throw new BadUserInputError(`\`${argumentName}\` "${id.slice(0, 20)}" is not a valid citizen ID: ${parsed.message}`, argumentName);
@@ -44,8 +37,8 @@ function validateId(id: string, argumentName: string): void {
  * Per-request lookups: one DataLoader per purpose, so ids are deduplicated and
  * sent in batches of at most UPSTREAM_MAX_BATCH; the cache lives only as long
  * as the request. Every batch is written to the audit trail before its data
- * is handed to resolvers; refused lookups (role, bad ID) never reach the
- * upstream or the trail.
+ * is handed to resolvers; refused lookups (role, checked by @auth before the
+ * resolver runs; bad ID) never reach the upstream or the trail.
  */
 export function createPopulationLookups(deps: LookupDependencies): PopulationLookups {
   const context = { principal: deps.principal, requestId: deps.requestId };
@@ -112,18 +105,15 @@ export function createPopulationLookups(deps: LookupDependencies): PopulationLoo
 
   return {
     async citizen(id, purpose) {
-      authorise(deps.principal);
       validateId(id, 'id');
       return extractor(purpose).load(id);
     },
     async citizens(ids, purpose) {
-      authorise(deps.principal);
       if (ids.length > MAX_IDS_PER_REQUEST) throw new BadUserInputError(`\`ids\` may hold at most ${MAX_IDS_PER_REQUEST} IDs, got ${ids.length}.`, 'ids');
       for (const id of ids) validateId(id, 'ids');
       return extractor(purpose).loadMany(ids);
     },
     async verify(item, purpose) {
-      authorise(deps.principal);
       validateId(item.id, 'id');
       return verifier(purpose).load(item);
     },
