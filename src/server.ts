@@ -25,6 +25,7 @@ import { formatGatewayError } from './errors';
 import { createExportHandler } from './http/export';
 import { createIdeRouter, findExamplesDir, findIdeAssets } from './http/ide';
 import { operationLimits } from './http/limits';
+import { createMetrics } from './http/metrics';
 import { InProcessRateLimitStore, rateLimit, type RateLimitStore } from './http/rate-limit';
 import { readTrustedDocuments, trustedDocumentsPlugin } from './http/trusted-documents';
 import { createLoaders } from './loaders';
@@ -93,6 +94,7 @@ const legacyJsonStatusPlugin: ApolloServerPlugin<GatewayContext> = {
 export async function createServer(options: CreateServerOptions): Promise<GatewayServer> {
   const { database, log } = options;
   const db = collections(database.db);
+  const metrics = createMetrics(database.client, options.population);
   const limits = operationLimits(options.config.limits);
   const schema = buildSchema();
   const apollo = new ApolloServer<GatewayContext>({
@@ -111,6 +113,7 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
       // The gateway serves its own offline IDE; Apollo's landing page would load from Apollo's CDN.
       ApolloServerPluginLandingPageDisabled(),
       authPlugin(schema),
+      metrics.plugin,
       // Per-field traces for Apollo Studio are off: they would time every field for any caller who asks.
       ApolloServerPluginInlineTraceDisabled(),
       legacyJsonStatusPlugin,
@@ -185,6 +188,9 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
     res.setHeader('x-request-id', requestId);
     next();
   });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -203,6 +209,7 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
     store: options.rateLimitStore ?? new InProcessRateLimitStore(),
     anonymousPerMinute: options.config.limits.anonymousPerMinute,
     keyPerMinute: options.config.limits.keyPerMinute,
+    onReject: (keyed) => metrics.rateLimitRejections.inc({ caller: keyed ? 'key' : 'anonymous' }),
   });
   const parseJson = express.json({ limit: options.config.limits.maxBodyBytes });
   const exportCsv = createExportHandler({ apollo, createContext, principalOf, log });

@@ -84,6 +84,7 @@ describe('operation limits, rate limits and CORS', () => {
     }
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/gateway_rate_limit_rejections_total\{caller="anonymous"\} 2/);
   });
 
   it('answers CORS preflights for configured origins only', async () => {

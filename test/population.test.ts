@@ -231,6 +231,27 @@ describe('population connector against the stub upstream', () => {
     });
   });
 
+  it('exposes Prometheus metrics: requests by operation and outcome, latency, database commands, upstream calls, breaker state', async () => {
+    const [id] = findIds('FOUND', 1, 23);
+    await run('query CitizenForMetrics($id: ID!) { citizen(id: $id, purpose: IDENTITY) { id } }', principals.officer, { id });
+    const server = createHttpServer(gateway.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as { port: number }).port}/metrics`);
+      const text = await response.text();
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      expect(text).toMatch(/gateway_graphql_requests_total\{operation="CitizenForMetrics",outcome="success"\} 1/);
+      expect(text).toMatch(/gateway_graphql_request_duration_seconds_count\{operation="CitizenForMetrics"\} 1/);
+      expect(text).toMatch(/gateway_database_commands_total\{command="(find|insert)"\} \d+/);
+      expect(text).toMatch(/gateway_population_calls_total\{path="\/v1\/extract\/batch",status="200"\} \d+/);
+      expect(text).toMatch(/gateway_population_breaker_state [012]/);
+      expect(text).not.toContain(id);
+      expect(logLines.some((line) => line.includes('"message":"graphql request"') && line.includes('"operation":"CitizenForMetrics"'))).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it('never logs personal data', async () => {
     const [id] = findIds('FOUND', 1, 22);
     const result = await run('query ($id: ID!) { citizen(id: $id, purpose: IDENTITY) { fullName } }', principals.officer, { id });

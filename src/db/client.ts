@@ -35,6 +35,8 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
     serverSelectionTimeoutMS: options.requestTimeoutMs,
     connectTimeoutMS: options.requestTimeoutMs,
     appName: 'dvc-gateway',
+    // Command events feed the database-command metric (src/http/metrics.ts).
+    monitorCommands: true,
   });
   for (let attempt = 1; ; attempt += 1) {
     try {

@@ -21,7 +21,7 @@ export function testDatabaseUri(): string {
 export async function openTestDatabase(prefix = 'test'): Promise<TestDatabase> {
   const uri = testDatabaseUri();
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000, monitorCommands: true });
   const db = client.db(name);
   const c = collections(db);
   await ensureIndexes(c);

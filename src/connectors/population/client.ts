@@ -34,8 +34,6 @@ export interface PopulationClientOptions {
   /** Longest Retry-After the client will wait; longer → fail now. */
   maxRetryAfterMs: number;
   log: Logger;
-  /** Observers for metrics and tests. */
-  onCall?: (event: { path: string; status: number | 'timeout' | 'network'; durationMs: number }) => void;
 }
 
 /**
@@ -91,10 +89,22 @@ class RetryableError extends Error {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** HTTP client of the National Population Database (or its stub): timeouts, bounded retries, circuit breaker. */
+type CallObserver = (event: { path: string; status: number | 'timeout' | 'network'; durationMs: number }) => void;
+
 export class PopulationClient {
   readonly breaker: CircuitBreaker;
+  private readonly observers: CallObserver[] = [];
   constructor(private readonly options: PopulationClientOptions) {
     this.breaker = new CircuitBreaker(options.breakerThreshold, options.breakerOpenMs);
+  }
+
+  /** Calls `observer` after every upstream call (metrics). */
+  observe(observer: CallObserver): void {
+    this.observers.push(observer);
+  }
+
+  private notify(event: Parameters<CallObserver>[0]): void {
+    for (const observer of this.observers) observer(event);
   }
 
   async extractBatch(purpose: LookupPurpose, ids: readonly string[], fields: readonly CitizenField[]): Promise<ExtractResult[]> {
@@ -155,10 +165,10 @@ export class PopulationClient {
       });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      this.options.onCall?.({ path, status: timedOut ? 'timeout' : 'network', durationMs: Date.now() - started });
+      this.notify({ path, status: timedOut ? 'timeout' : 'network', durationMs: Date.now() - started });
       throw new RetryableError(timedOut ? `timed out after ${this.options.timeoutMs} ms` : `network error: ${(error as Error).message}`);
     }
-    this.options.onCall?.({ path, status: response.status, durationMs: Date.now() - started });
+    this.notify({ path, status: response.status, durationMs: Date.now() - started });
     if (response.ok) return (await response.json()) as T;
     const text = await response.text().catch(() => '');
     if (response.status === 429) {
