@@ -6,6 +6,7 @@ import { collections, ensureIndexes } from './db/collections';
 import { openDatabase } from './db/open';
 import { createLogger } from './logger';
 import { createServer } from './server';
+import { GracefulHttp } from './http/graceful';
 import { PopulationClient } from './connectors/population/client';
 import { startPopulationStub } from './connectors/population/stub/server';
 
@@ -50,8 +51,9 @@ async function main(): Promise<void> {
   });
 
   const httpServer = createHttpServer();
-  const gateway = await createServer({ config, database, log, httpServer, population });
-  httpServer.on('request', gateway.app);
+  const gateway = await createServer({ config, database, log, population });
+  const graceful = new GracefulHttp(httpServer);
+  httpServer.on('request', graceful.handler(gateway.app));
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.port, config.host, resolve);
@@ -70,7 +72,10 @@ async function main(): Promise<void> {
     }, config.shutdownTimeoutMs);
     timer.unref();
     try {
-      await gateway.stop(); // stops accepting, lets in-flight requests finish
+      // Refuse new connections, finish the requests already received, then stop Apollo.
+      const { unfinished } = await graceful.drain(Date.now() + config.shutdownTimeoutMs * 0.8);
+      if (unfinished > 0) log.warn('requests still running at the shutdown deadline were cut', { unfinished });
+      await gateway.stop();
       log.debug('http drained');
       await database.close(); // closes the driver, then stops the embedded database
       await stub?.close();

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
 import { resolve } from 'node:path';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import cors from 'cors';
 import express, { type Express } from 'express';
@@ -51,8 +49,6 @@ export interface CreateServerOptions {
   population?: PopulationClient;
   database: DatabaseConnection;
   log: Logger;
-  /** The HTTP server the app will be mounted on, so shutdown can drain it. */
-  httpServer?: HttpServer;
 }
 
 export interface GatewayServer {
@@ -61,7 +57,7 @@ export interface GatewayServer {
   db: Collections;
   /** A fresh per-request context, for `apollo.executeOperation` in tests and tools. */
   createContext(requestId?: string, principal?: Principal, maxPageSize?: number): GatewayContext;
-  /** Stops Apollo (drains in-flight requests when an httpServer was given). */
+  /** Stops Apollo; drain HTTP first (src/http/graceful.ts). */
   stop(): Promise<void>;
 }
 
@@ -134,7 +130,6 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
       ...(options.config.trustedDocumentsFile ? [trustedDocumentsPlugin(readTrustedDocuments(options.config.trustedDocumentsFile))] : []),
       ...limits.plugins,
 
-      ...(options.httpServer ? [ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer })] : []),
     ],
     // main.ts owns the signals: it stops Apollo, then the database, in order.
     stopOnTerminationSignals: false,
