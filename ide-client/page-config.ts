@@ -1,25 +1,8 @@
-/**
- * What the gateway embeds in the IDE page as JSON (`<script type="application/json" id="ide-config">`).
- * Mirrors `IdePageConfig` in src/http/ide.ts; keep the two in step.
- */
-export interface IdeExample {
-  /** File name in schema/examples, e.g. "directive-page.graphql". */
-  file: string;
-  /** The operation's name, or the file name without extension. */
-  title: string;
-  /** "Frontend", "Analyst", … from the first comment line. */
-  audience: string;
-  /** The rest of the first comment line. */
-  description: string;
-  /** The whole file, comment included. */
-  query: string;
-}
+import type { IdePageConfig } from '../src/http/ide-page-config';
 
-export interface IdePageConfig {
-  graphqlPath: string;
-  examples: IdeExample[];
-}
+export type { IdeExample, IdePageConfig } from '../src/http/ide-page-config';
 
+/** Reads the configuration the gateway embedded in the page (types shared with src/http/ide.ts). */
 export function readPageConfig(): IdePageConfig {
   const text = document.getElementById('ide-config')?.textContent;
   const parsed = (text ? JSON.parse(text) : {}) as Partial<IdePageConfig>;

@@ -22,23 +22,8 @@ export interface IdeRouterOptions {
   graphqlPath: string;
 }
 
-/** One ready-made operation as given to the page. Mirrors ide-client/page-config.ts. */
-export interface IdeExample {
-  file: string;
-  /** The operation's name, or the file name without extension. */
-  title: string;
-  /** "Frontend", "Analyst", … from the first comment line. */
-  audience: string;
-  description: string;
-  /** The whole file, comment included. */
-  query: string;
-}
-
-/** What the page reads from its `<script type="application/json" id="ide-config">`. */
-export interface IdePageConfig {
-  graphqlPath: string;
-  examples: IdeExample[];
-}
+export type { IdeExample, IdePageConfig } from './ide-page-config';
+import type { IdeExample, IdePageConfig } from './ide-page-config';
 
 interface IdeManifest {
   /** Logical name (e.g. "ide.js") → hashed file name in assets/. */
