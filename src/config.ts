@@ -40,6 +40,8 @@ export interface GatewayConfig {
     maxDirectives: number;
     /** Largest request body, in bytes. */
     maxBodyBytes: number;
+    /** Longest a GraphQL request may take before the caller gets 503 EXECUTION_TIMEOUT. */
+    executionTimeoutMs: number;
     anonymousPerMinute: number;
     keyPerMinute: number;
   };
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
       maxTokens: readInt(env, 'LIMIT_MAX_TOKENS', 3_000, 10, 1_000_000),
       maxDirectives: readInt(env, 'LIMIT_MAX_DIRECTIVES', 50, 0, 10_000),
       maxBodyBytes: readInt(env, 'LIMIT_MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
+      executionTimeoutMs: readInt(env, 'EXECUTION_TIMEOUT_MS', 15_000, 50, 600_000),
       anonymousPerMinute: readInt(env, 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', 600, 1, 10_000_000),
       keyPerMinute: readInt(env, 'RATE_LIMIT_KEY_PER_MINUTE', 6_000, 1, 10_000_000),
     },

@@ -23,6 +23,8 @@ export const ErrorCode = {
   AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
   /** The operation is too deep, has too many aliases, tokens or directives, or costs too much. */
   OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
+  /** The request ran past EXECUTION_TIMEOUT_MS and was abandoned (HTTP 503). */
+  EXECUTION_TIMEOUT: 'EXECUTION_TIMEOUT',
   /** Too many requests for this API key or address; retry after the Retry-After header. */
   RATE_LIMITED: 'RATE_LIMITED',
   /** The request body is larger than LIMIT_MAX_BODY_BYTES. */

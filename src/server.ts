@@ -86,6 +86,23 @@ const legacyJsonStatusPlugin: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
+/**
+ * Request deadline: resolvers cannot be aborted, but the caller gets 503
+ * EXECUTION_TIMEOUT when the deadline passes, and the late result is dropped.
+ * Database and upstream calls have their own, shorter timeouts.
+ */
+function executionDeadline(timeoutMs: number) {
+  return (_req: express.Request, res: express.Response, next: express.NextFunction): void => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      res.locals.timedOut = true;
+      res.status(503).json({ errors: [{ message: `The request took longer than ${timeoutMs} ms and was abandoned.`, extensions: { code: 'EXECUTION_TIMEOUT' } }] });
+    }, timeoutMs);
+    res.once('close', () => clearTimeout(timer));
+    next();
+  };
+}
+
 /** Builds the Express app with Apollo mounted at /graphql. Does not listen. */
 export async function createServer(options: CreateServerOptions): Promise<GatewayServer> {
   const { database, log } = options;
@@ -213,6 +230,7 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
   app.use(
     '/graphql',
     limitRate,
+    executionDeadline(options.config.limits.executionTimeoutMs),
     parseJson,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => createContext(String(res.locals.requestId), await principalOf((name) => req.header(name))),
@@ -220,6 +238,8 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
   );
   // Body-parser failures (too large, malformed JSON) answer in GraphQL's error shape, not Express's HTML page.
   app.use((error: { type?: string; status?: number }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    // The late result of a request already answered EXECUTION_TIMEOUT has nowhere to go.
+    if (res.locals.timedOut) return;
     if (res.headersSent) return next(error);
     if (error.type === 'entity.too.large') {
       res.status(413).json({ errors: [{ message: `The request body is larger than ${options.config.limits.maxBodyBytes} bytes.`, extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });

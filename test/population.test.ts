@@ -252,6 +252,29 @@ describe('population connector against the stub upstream', () => {
     }
   });
 
+  it('answers EXECUTION_TIMEOUT when a request outlives its deadline, and keeps serving', async () => {
+    const quick = await createServer({ config: loadConfig({ AUDIT_HASH_KEY: 'test-audit-key', EXECUTION_TIMEOUT_MS: '200', POPULATION_TIMEOUT_MS: '5000' }), database, log: createLogger('error', {}, (line) => logLines.push(line)), population: new PopulationClient({ baseUrl: stub.url, clientId: CLIENT.id, clientSecret: CLIENT.secret, timeoutMs: 5_000, retries: 0, backoffMs: 10, breakerThreshold: 3, breakerOpenMs: 400, maxRetryAfterMs: 1_000, log: createLogger('error', {}, () => undefined) }) });
+    const server = createHttpServer(quick.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { key } = await createApiKey(database.db, 'timeout test', 'officer');
+    const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/graphql`;
+    const post = (query: string, variables?: Record<string, unknown>) =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` }, body: JSON.stringify({ query, variables }) });
+    try {
+      await faults({ mode: 'slow', slowMs: 1_000 });
+      const [id] = findIds('FOUND', 1, 24);
+      const slow = await post('query ($id: ID!) { citizen(id: $id, purpose: IDENTITY) { id } }', { id });
+      expect(slow.status).toBe(503);
+      expect(((await slow.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('EXECUTION_TIMEOUT');
+      await faults({ mode: 'normal' });
+      await new Promise((r) => setTimeout(r, 1_200)); // the abandoned execution finishes in the background
+      expect(await (await post('{ directive(id: "406/QĐ-TTg") { id } }')).json()).toEqual({ data: { directive: { id: '406/QĐ-TTg' } } });
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+      await quick.stop();
+    }
+  });
+
   it('never logs personal data', async () => {
     const [id] = findIds('FOUND', 1, 22);
     const result = await run('query ($id: ID!) { citizen(id: $id, purpose: IDENTITY) { fullName } }', principals.officer, { id });
