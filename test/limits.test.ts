@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { createApiKey } from '../src/auth/api-keys';
 import { loadConfig } from '../src/config';
 import { silentLogger } from '../src/logger';
 import { createServer, type GatewayServer } from '../src/server';
@@ -85,6 +86,17 @@ describe('operation limits, rate limits and CORS', () => {
     expect(statuses).toEqual([200, 200, 200, 429, 429]);
     expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
     expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/gateway_rate_limit_rejections_total\{caller="anonymous"\} 2/);
+  });
+
+  it('gives each API key its own budget, separate from anonymous callers', async () => {
+    const url = await start({ RATE_LIMIT_KEY_PER_MINUTE: '2', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100' });
+    const { key: first } = await createApiKey(database.db, 'portal A', 'analyst');
+    const { key: second } = await createApiKey(database.db, 'portal B', 'analyst');
+    const statusFor = async (key?: string) => (await post(url, { query: '{ health { database } }' }, key ? { authorization: `Bearer ${key}` } : {})).status;
+    expect([await statusFor(first), await statusFor(first), await statusFor(first)]).toEqual([200, 200, 429]);
+    expect(await statusFor(second)).toBe(200);
+    expect(await statusFor()).toBe(200);
+    expect(await (await fetch(`${url}/metrics`)).text()).toMatch(/gateway_rate_limit_rejections_total\{caller="key"\} 1/);
   });
 
   it('answers CORS preflights for configured origins only', async () => {
