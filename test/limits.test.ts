@@ -1,37 +1,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer as createHttpServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { createApiKey } from '../src/auth/api-keys';
-import { loadConfig } from '../src/config';
-import { silentLogger } from '../src/logger';
-import { createServer, type GatewayServer } from '../src/server';
-import { openTestDatabase, type TestDatabase } from './support/database';
-import { loadSeedData } from '../seeds/load';
+import type { TestDatabase } from './support/database';
+import { seededGatewayPool } from './support/gateway';
 
 /** Hostile and heavy requests against a gateway with its default limits, over HTTP. */
 describe('operation limits, rate limits and CORS', () => {
+  const pool = seededGatewayPool('limits');
   let database: TestDatabase;
-  const servers: Array<{ server: Server; gateway: GatewayServer }> = [];
-
-  async function start(env: Record<string, string> = {}): Promise<string> {
-    const gateway = await createServer({ config: loadConfig(env), database, log: silentLogger });
-    const server = createHttpServer(gateway.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    servers.push({ server, gateway });
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  }
+  const start = pool.start;
   beforeAll(async () => {
-    database = await openTestDatabase('limits');
-    await loadSeedData(database.collections);
+    database = await pool.open();
   });
-  afterAll(async () => {
-    for (const { server, gateway } of servers) {
-      await new Promise((resolve) => server.close(resolve));
-      await gateway.stop();
-    }
-    await database.drop();
-  });
+  afterAll(() => pool.close());
 
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
     fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });

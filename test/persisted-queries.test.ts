@@ -1,43 +1,25 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSeedData } from '../seeds/load';
 import { createApiKey } from '../src/auth/api-keys';
-import { loadConfig } from '../src/config';
 import { sha256 } from '../src/http/trusted-documents';
-import { silentLogger } from '../src/logger';
-import { createServer, type GatewayServer } from '../src/server';
-import { openTestDatabase, type TestDatabase } from './support/database';
+import type { TestDatabase } from './support/database';
+import { seededGatewayPool } from './support/gateway';
 
 const QUERY = '{ directive(id: "406/qd-ttg") { id } }';
 
 describe('persisted queries and caching', () => {
+  const pool = seededGatewayPool('apq');
   let database: TestDatabase;
-  const running: Array<{ server: Server; gateway: GatewayServer }> = [];
-  async function start(env: Record<string, string> = {}): Promise<string> {
-    const gateway = await createServer({ config: loadConfig(env), database, log: silentLogger });
-    const server = createHttpServer(gateway.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    running.push({ server, gateway });
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  }
+  const start = async (env: Record<string, string> = {}) => `${await pool.start(env)}/graphql`;
   const post = (url: string, body: unknown) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } }));
   const byHash = (query: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } });
 
   beforeAll(async () => {
-    database = await openTestDatabase('apq');
-    await loadSeedData(database.collections);
+    database = await pool.open();
   });
-  afterAll(async () => {
-    for (const { server, gateway } of running) {
-      await new Promise((resolve) => server.close(resolve));
-      await gateway.stop();
-    }
-    await database.drop();
-  });
+  afterAll(() => pool.close());
 
   it('supports automatic persisted queries: hash miss, register, then hash only', async () => {
     const url = await start();

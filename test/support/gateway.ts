@@ -43,3 +43,35 @@ export async function startTestGateway(options: { seed?: boolean } = {}): Promis
     },
   };
 }
+
+/**
+ * Gateways with different configurations over one seeded database, each on its
+ * own loopback port: for tests of settings (limits, persisted queries) over HTTP.
+ */
+export function seededGatewayPool(prefix: string) {
+  let database: TestDatabase | undefined;
+  const running: Array<{ server: Server; gateway: GatewayServer }> = [];
+  return {
+    async open(): Promise<TestDatabase> {
+      database = await openTestDatabase(prefix);
+      await loadSeedData(database.collections);
+      return database;
+    },
+    /** Starts a gateway configured from `env` (as loadConfig reads it); returns its base URL. */
+    async start(env: Record<string, string> = {}): Promise<string> {
+      if (!database) throw new Error('call open() first');
+      const gateway = await createServer({ config: loadConfig(env), database, log: silentLogger });
+      const server = createHttpServer(gateway.app);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      running.push({ server, gateway });
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    async close(): Promise<void> {
+      for (const { server, gateway } of running) {
+        await new Promise((resolve) => server.close(resolve));
+        await gateway.stop();
+      }
+      await database?.drop();
+    },
+  };
+}
