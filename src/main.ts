@@ -7,7 +7,7 @@ import { openDatabase } from './db/open';
 import { createLogger } from './logger';
 import { createServer } from './server';
 import { GracefulHttp } from './http/graceful';
-import { PopulationClient } from './connectors/population/client';
+import { createPopulationClient } from './connectors/population/client';
 import { startPopulationStub } from './connectors/population/stub/server';
 
 /** Entry point of `npm start`: config → database → indexes → seed if empty → listen. */
@@ -37,18 +37,7 @@ async function main(): Promise<void> {
     : await startPopulationStub({ port: 0, clients: { [config.population.clientId]: config.population.clientSecret } });
   if (stub) log.info('population stub started', { url: stub.url });
   if (config.auditHashKeyIsDefault) log.warn('AUDIT_HASH_KEY is not set: the audit trail uses the development key');
-  const population = new PopulationClient({
-    baseUrl: config.population.url ?? (stub as { url: string }).url,
-    clientId: config.population.clientId,
-    clientSecret: config.population.clientSecret,
-    timeoutMs: config.population.timeoutMs,
-    retries: config.population.retries,
-    backoffMs: 100,
-    breakerThreshold: config.population.breakerThreshold,
-    breakerOpenMs: config.population.breakerOpenMs,
-    maxRetryAfterMs: config.population.timeoutMs * 5,
-    log,
-  });
+  const population = createPopulationClient(config.population, config.population.url ?? (stub as { url: string }).url, log);
 
   const httpServer = createHttpServer();
   const gateway = await createServer({ config, database, log, population });

@@ -26,7 +26,7 @@ import { operationLimits } from './http/limits';
 import { createMetrics } from './http/metrics';
 import { InProcessRateLimitStore, rateLimit, type RateLimitStore } from './http/rate-limit';
 import { readTrustedDocuments, trustedDocumentsPlugin } from './http/trusted-documents';
-import { createLoaders } from './loaders';
+import { createLoaders, type LoaderMode } from './loaders';
 import type { Logger } from './logger';
 import { buildSchema } from './schema';
 
@@ -49,6 +49,8 @@ export interface CreateServerOptions {
   population?: PopulationClient;
   database: DatabaseConnection;
   log: Logger;
+  /** `naive` only for the benchmark's comparison (bench/); the gateway always batches. */
+  loaderMode?: LoaderMode;
 }
 
 export interface GatewayServer {
@@ -166,11 +168,11 @@ export async function createServer(options: CreateServerOptions): Promise<Gatewa
   const audit = createAuditTrail(auditLog, options.config.auditHashKey);
   const createContext = (requestId: string = randomUUID(), principal: Principal = ANONYMOUS, maxPageSize: number = MAX_PAGE_SIZE): GatewayContext => ({
     db,
-    loaders: createLoaders(db),
+    loaders: createLoaders(db, options.loaderMode),
     log: log.child({ requestId }),
     requestId,
     principal,
-    population: createPopulationLookups({ client: options.population, audit, principal, requestId }),
+    population: createPopulationLookups({ client: options.population, audit, principal, requestId, loaderMode: options.loaderMode }),
     audit,
     auditLog,
     maxPageSize,

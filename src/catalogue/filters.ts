@@ -1,6 +1,7 @@
 import type { Filter } from 'mongodb';
 import type { Collections } from '../db/collections';
-import type { MilestoneDocument, ServiceLevel, StatusState } from '../db/documents';
+import type { MilestoneDocument, ProvinceDocument, ServiceLevel, StatusState } from '../db/documents';
+import { matchAny } from '../db/match';
 import { BadUserInputError } from '../errors';
 import { directiveIdKey, foldVietnamese } from '../search/fold';
 
@@ -60,7 +61,7 @@ async function oldProvinceIds(db: Collections, given: readonly string[]): Promis
     throw new BadUserInputError(`"${value}" is not a province: give a 2-digit code ("91", the current unit) or an era-qualified id ("63:91").`, 'provinces');
   });
   const current = ids.filter((id) => id.startsWith('34:'));
-  const found = current.length ? await db.provinces.find({ _id: { $in: current } }).toArray() : [];
+  const found = current.length ? await db.provinces.find(matchAny<ProvinceDocument>('_id', current)).toArray() : [];
   return [...new Set([...ids.filter((id) => id.startsWith('63:')), ...found.flatMap((p) => p.formedFromIds)])];
 }
 

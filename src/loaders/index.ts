@@ -1,31 +1,41 @@
 import DataLoader from 'dataloader';
-import type { Collection, Filter, Sort } from 'mongodb';
+import type { Collection, Sort } from 'mongodb';
 import type { Collections } from '../db/collections';
+import { matchAny } from '../db/match';
 import type { AgencyDocument, DirectiveDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from '../db/documents';
 
 /**
- * Loads documents by a unique field in one `$in` query per batch and returns
- * them in key order, `null` where none exists (DataLoader's contract).
+ * How loaders reach the database. `batched` (the gateway): one query per batch
+ * of keys, cached for the request. `naive`: one query per key and per field,
+ * no cache — what a resolver calling the driver directly does; it exists only
+ * so the benchmark (bench/) can compare the two on the same resolvers.
  */
-function byFieldLoader<T extends { _id: string }>(collection: Collection<T>, field: keyof T & string): DataLoader<string, T | null> {
+export type LoaderMode = 'batched' | 'naive';
+
+/**
+ * Loads documents by a unique field in one query per batch (equality for a
+ * single key, see matchAny) and returns them in key order, `null` where none
+ * exists (DataLoader's contract).
+ */
+function byFieldLoader<T extends { _id: string }>(collection: Collection<T>, field: keyof T & string, options: DataLoader.Options<string, T | null>): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(async (keys) => {
-    const found = (await collection.find({ [field]: { $in: [...keys] } } as Filter<T>).toArray()) as T[];
+    const found = (await collection.find(matchAny<T>(field, keys)).toArray()) as T[];
     const byKey = new Map(found.map((doc) => [String(doc[field]), doc]));
     return keys.map((key) => byKey.get(key) ?? null);
-  });
+  }, options);
 }
 
 /**
  * Loads, for each key, the documents whose `path` (a scalar or an array of
  * ids, possibly nested) holds it: one `$in` query per batch, in `sort` order.
  */
-function byReferenceLoader<T extends { _id: string }>(collection: Collection<T>, path: string, values: (doc: T) => string[], sort: Sort): DataLoader<string, T[]> {
+function byReferenceLoader<T extends { _id: string }>(collection: Collection<T>, path: string, values: (doc: T) => string[], sort: Sort, options: DataLoader.Options<string, T[]>): DataLoader<string, T[]> {
   return new DataLoader<string, T[]>(async (keys) => {
-    const found = (await collection.find({ [path]: { $in: [...keys] } } as Filter<T>).sort(sort).toArray()) as T[];
+    const found = (await collection.find(matchAny<T>(path, keys)).sort(sort).toArray()) as T[];
     const byKey = new Map<string, T[]>(keys.map((key) => [key, []]));
     for (const doc of found) for (const value of values(doc)) byKey.get(value)?.push(doc);
     return keys.map((key) => byKey.get(key) ?? []);
-  });
+  }, options);
 }
 
 const IN_DOCUMENT_ORDER: Sort = { sortDocument: 1, _id: 1 };
@@ -56,28 +66,29 @@ export interface Loaders {
   milestonesEverywhere: DataLoader<string, MilestoneDocument[]>;
 }
 
-export function createLoaders(db: Collections): Loaders {
+export function createLoaders(db: Collections, mode: LoaderMode = 'batched'): Loaders {
+  const loaderOptions = mode === 'batched' ? {} : { batch: false, cache: false };
   return {
-    directive: byFieldLoader(db.directives, '_id'),
-    directiveByKey: byFieldLoader(db.directives, 'idKey'),
-    service: byFieldLoader(db.services, '_id'),
-    milestone: byFieldLoader(db.milestones, '_id'),
-    agency: byFieldLoader(db.agencies, '_id'),
-    province: byFieldLoader(db.provinces, '_id'),
-    directivesImplementing: byReferenceLoader(db.directives, 'implementsIds', (d) => d.implementsIds, { dateSort: -1, _id: 1 }),
-    directivesCiting: byReferenceLoader(db.directives, 'citesIds', (d) => d.citesIds, { dateSort: -1, _id: 1 }),
-    milestonesOfDirective: byReferenceLoader(db.milestones, 'directiveId', (m) => [m.directiveId], IN_DOCUMENT_ORDER),
-    milestonesOfService: byReferenceLoader(db.milestones, 'serviceId', (m) => [m.serviceId], IN_DOCUMENT_ORDER),
-    milestonesOfParent: byReferenceLoader(db.milestones, 'parentId', (m) => (m.parentId ? [m.parentId] : []), IN_DOCUMENT_ORDER),
-    milestonesLedBy: byReferenceLoader(db.milestones, 'leadAgencyIds', (m) => m.leadAgencyIds, IN_DOCUMENT_ORDER),
-    milestonesCoordinatedBy: byReferenceLoader(db.milestones, 'coordinatingAgencyIds', (m) => m.coordinatingAgencyIds, IN_DOCUMENT_ORDER),
-    milestonesNamingProvince: byReferenceLoader(db.milestones, 'provinceIds', (m) => m.provinceIds, IN_DOCUMENT_ORDER),
-    milestonesDoneInProvince: byReferenceLoader(db.milestones, 'status.doneProvinceIds', (m) => m.status?.doneProvinceIds ?? [], IN_DOCUMENT_ORDER),
-    milestonesPendingInProvince: byReferenceLoader(db.milestones, 'status.pendingProvinceIds', (m) => m.status?.pendingProvinceIds ?? [], IN_DOCUMENT_ORDER),
-    milestonesPilotInProvince: byReferenceLoader(db.milestones, 'status.pilotProvinceIds', (m) => m.status?.pilotProvinceIds ?? [], IN_DOCUMENT_ORDER),
+    directive: byFieldLoader(db.directives, '_id', loaderOptions),
+    directiveByKey: byFieldLoader(db.directives, 'idKey', loaderOptions),
+    service: byFieldLoader(db.services, '_id', loaderOptions),
+    milestone: byFieldLoader(db.milestones, '_id', loaderOptions),
+    agency: byFieldLoader(db.agencies, '_id', loaderOptions),
+    province: byFieldLoader(db.provinces, '_id', loaderOptions),
+    directivesImplementing: byReferenceLoader(db.directives, 'implementsIds', (d) => d.implementsIds, { dateSort: -1, _id: 1 }, loaderOptions),
+    directivesCiting: byReferenceLoader(db.directives, 'citesIds', (d) => d.citesIds, { dateSort: -1, _id: 1 }, loaderOptions),
+    milestonesOfDirective: byReferenceLoader(db.milestones, 'directiveId', (m) => [m.directiveId], IN_DOCUMENT_ORDER, loaderOptions),
+    milestonesOfService: byReferenceLoader(db.milestones, 'serviceId', (m) => [m.serviceId], IN_DOCUMENT_ORDER, loaderOptions),
+    milestonesOfParent: byReferenceLoader(db.milestones, 'parentId', (m) => (m.parentId ? [m.parentId] : []), IN_DOCUMENT_ORDER, loaderOptions),
+    milestonesLedBy: byReferenceLoader(db.milestones, 'leadAgencyIds', (m) => m.leadAgencyIds, IN_DOCUMENT_ORDER, loaderOptions),
+    milestonesCoordinatedBy: byReferenceLoader(db.milestones, 'coordinatingAgencyIds', (m) => m.coordinatingAgencyIds, IN_DOCUMENT_ORDER, loaderOptions),
+    milestonesNamingProvince: byReferenceLoader(db.milestones, 'provinceIds', (m) => m.provinceIds, IN_DOCUMENT_ORDER, loaderOptions),
+    milestonesDoneInProvince: byReferenceLoader(db.milestones, 'status.doneProvinceIds', (m) => m.status?.doneProvinceIds ?? [], IN_DOCUMENT_ORDER, loaderOptions),
+    milestonesPendingInProvince: byReferenceLoader(db.milestones, 'status.pendingProvinceIds', (m) => m.status?.pendingProvinceIds ?? [], IN_DOCUMENT_ORDER, loaderOptions),
+    milestonesPilotInProvince: byReferenceLoader(db.milestones, 'status.pilotProvinceIds', (m) => m.status?.pilotProvinceIds ?? [], IN_DOCUMENT_ORDER, loaderOptions),
     milestonesEverywhere: new DataLoader<string, MilestoneDocument[]>(async (keys) => {
       const found = await db.milestones.find({ allProvinces: true }).sort(IN_DOCUMENT_ORDER).toArray();
       return keys.map(() => found);
-    }),
+    }, loaderOptions),
   };
 }

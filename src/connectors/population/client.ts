@@ -1,3 +1,4 @@
+import type { PopulationConfig } from '../../config';
 import { UpstreamUnavailableError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { CitizenField, ExtractedCitizen, LookupPurpose } from './purposes';
@@ -181,4 +182,20 @@ export class PopulationClient {
     // 4xx other than 429: our request is wrong; retrying would not help.
     throw new Error(`population upstream rejected ${path} with ${response.status}: ${text.slice(0, 200)}`);
   }
+}
+
+/** The client the gateway uses for `baseUrl` (POPULATION_API_URL, or a stub it started) under its configuration. */
+export function createPopulationClient(config: PopulationConfig, baseUrl: string, log: Logger): PopulationClient {
+  return new PopulationClient({
+    baseUrl,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    timeoutMs: config.timeoutMs,
+    retries: config.retries,
+    backoffMs: 100,
+    breakerThreshold: config.breakerThreshold,
+    breakerOpenMs: config.breakerOpenMs,
+    maxRetryAfterMs: config.timeoutMs * 5,
+    log,
+  });
 }

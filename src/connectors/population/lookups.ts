@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { LoaderMode } from '../../loaders';
 import type { AuditTrail } from '../../audit/audit-log';
 import type { Principal } from '../../auth/principal';
 import { BadUserInputError, UpstreamUnavailableError } from '../../errors';
@@ -26,6 +27,8 @@ export interface LookupDependencies {
   audit: AuditTrail;
   principal: Principal;
   requestId: string;
+  /** `naive`: one upstream call per ID, no dedupe (the benchmark's comparison only; see src/loaders). */
+  loaderMode?: LoaderMode;
 }
 
 function validateId(id: string, argumentName: string): void {
@@ -42,6 +45,7 @@ function validateId(id: string, argumentName: string): void {
  */
 export function createPopulationLookups(deps: LookupDependencies): PopulationLookups {
   const context = { principal: deps.principal, requestId: deps.requestId };
+  const naive = deps.loaderMode === 'naive' ? { batch: false, cache: false } : {};
   const client = (): PopulationClient => {
     if (!deps.client) throw new UpstreamUnavailableError('The population connector is not configured on this gateway.');
     return deps.client;
@@ -76,7 +80,7 @@ export function createPopulationLookups(deps: LookupDependencies): PopulationLoo
             return result?.status === 'FOUND' && result.citizen ? { purpose, record: result.citizen } : null;
           });
         },
-        { maxBatchSize: UPSTREAM_MAX_BATCH },
+        { maxBatchSize: UPSTREAM_MAX_BATCH, ...naive },
       );
       extractors.set(purpose, loader);
     }
@@ -96,7 +100,7 @@ export function createPopulationLookups(deps: LookupDependencies): PopulationLoo
           );
           return items.map((_, index) => results[index]?.result ?? 'NOT_FOUND');
         },
-        { maxBatchSize: UPSTREAM_MAX_BATCH, cacheKeyFn: (item) => JSON.stringify([item.id, item.fullName, item.dateOfBirth]) },
+        { maxBatchSize: UPSTREAM_MAX_BATCH, cacheKeyFn: (item) => JSON.stringify([item.id, item.fullName, item.dateOfBirth]), ...naive },
       );
       verifiers.set(purpose, loader);
     }
