@@ -39,7 +39,7 @@ import { findProvince, listMilestones, listServices } from '../src/catalogue/lis
 import { search, type SearchNode } from '../src/catalogue/search';
 import type { Collections } from '../src/db/collections';
 import type { AgencyDocument, DueDate, MilestoneDocument } from '../src/db/documents';
-import { matchAny } from '../src/db/match';
+import { matchAny, READ_WHOLE } from '../src/db/queries';
 import { MAX_PAGE_SIZE } from '../src/db/paginate';
 import { BadUserInputError, DatabaseUnavailableError, ErrorCode } from '../src/errors';
 import { directiveIdKey } from '../src/search/fold';
@@ -75,7 +75,7 @@ async function byIds<T extends { _id: string }>(collection: Collection<T>, ids: 
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const filter = matchAny<T>('_id', unique);
-  const found = (await collection.find(filter).toArray()) as T[];
+  const found = (await collection.find(filter, READ_WHOLE).toArray()) as T[];
   return new Map(found.map((doc) => [doc._id, doc]));
 }
 
@@ -171,11 +171,11 @@ function searchNode(node: SearchNode) {
 async function directive(db: Collections, req: Request) {
   const found = await db.directives.findOne({ idKey: directiveIdKey(stringParam(req, 'id')) });
   if (!found) return { directive: null };
-  const milestones = await db.milestones.find({ directiveId: found._id }).sort(IN_DOCUMENT_ORDER).toArray();
+  const milestones = await db.milestones.find({ directiveId: found._id }, READ_WHOLE).sort(IN_DOCUMENT_ORDER).toArray();
   const ids = milestones.map((m) => m._id);
   const [agencies, phases] = await Promise.all([
     byIds(db.agencies, [...(found.issuerAgencyId ? [found.issuerAgencyId] : []), ...milestones.flatMap((m) => m.leadAgencyIds)]),
-    ids.length === 0 ? [] : db.milestones.find(matchAny<MilestoneDocument>('parentId', ids)).sort(IN_DOCUMENT_ORDER).toArray(),
+    ids.length === 0 ? [] : db.milestones.find(matchAny<MilestoneDocument>('parentId', ids), READ_WHOLE).sort(IN_DOCUMENT_ORDER).toArray(),
   ]);
   const phasesOf = groupBy(phases, (p) => p.parentId);
   const issuer = found.issuerAgencyId ? agencies.get(found.issuerAgencyId) : undefined;
@@ -220,7 +220,7 @@ async function serviceList(db: Collections, req: Request) {
 async function serviceTimeline(db: Collections, req: Request) {
   const id = stringParam(req, 'id');
   // The timeline needs only the id, so it is asked for alongside the service; unknown services waste that one query.
-  const [service, timeline] = await Promise.all([db.services.findOne({ _id: id }), db.milestones.find({ serviceId: id }).sort(IN_DOCUMENT_ORDER).toArray()]);
+  const [service, timeline] = await Promise.all([db.services.findOne({ _id: id }), db.milestones.find({ serviceId: id }, READ_WHOLE).sort(IN_DOCUMENT_ORDER).toArray()]);
   if (!service) return { service: null };
   const leadIds = timeline.flatMap((m) => m.leadAgencyIds);
   // The agencies that carry the leads' work today are stored on each row (leadAgencyTodayIds), so they come in the

@@ -199,6 +199,22 @@ export interface CatalogueDocuments {
 
 /** Turns validated seed data into stored documents (denormalised fields filled in). */
 export function toDocuments(data: SeedData): CatalogueDocuments {
+  // Texts repeat (a row's sort and search keys, phase labels, headings, a service's
+  // names): each is folded once per call. Folding was most of this function's time.
+  const foldedTexts = new Map<string, string>();
+  const fold = (text: string): string => {
+    let folded = foldedTexts.get(text);
+    if (folded === undefined) {
+      folded = foldVietnamese(text);
+      foldedTexts.set(text, folded);
+    }
+    return folded;
+  };
+  /** foldVietnamese(parts.join(' ')) from the folded parts: folding goes character by character, so it distributes over the join unless a part folds to nothing. */
+  const foldJoined = (parts: string[]): string => {
+    const folded = parts.map(fold);
+    return folded.includes('') ? foldVietnamese(parts.join(' ')) : folded.join(' ');
+  };
   const provinces: ProvinceDocument[] = [
     ...data.provincesBefore.map((p) => ({
       _id: provinceId.before(p.code),
@@ -321,19 +337,26 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     // An undated report (BC-VPCP-2024-05) sorts by the date its statuses are read as of.
     sortDocument: `${directiveDates.get(m.directiveId) ?? m.status?.asOf ?? '0000-00-00'}|${m.directiveId}|${String(m.order).padStart(6, '0')}`,
     sortDue: `${m.due?.end ?? '9999-12-31'}|${m.due?.start ?? ''}`,
-    sortName: foldVietnamese(m.nameAsPrinted),
-    sectionText: foldVietnamese(`${m.section ?? ''} ${m.group ?? ''}`),
+    sortName: fold(m.nameAsPrinted),
+    sectionText: fold(`${m.section ?? ''} ${m.group ?? ''}`),
     reconstructed: m.reconstructed ?? null,
     ambiguities: m.ambiguities ?? [],
     corrections: m.corrections ?? [],
     source: m.source,
-    searchText: foldVietnamese(m.nameAsPrinted),
+    searchText: fold(m.nameAsPrinted),
   }));
 
   const partOf = new Map<string, string[]>();
   for (const s of data.services) for (const c of s.componentIds ?? []) partOf.set(c, [...(partOf.get(c) ?? []), s.id]);
+  // Grouped once, in input order (a filter per service was O(services × milestones)).
+  const milestonesOf = new Map<string, SeedMilestone[]>();
+  for (const m of data.milestones) {
+    const group = milestonesOf.get(m.serviceId);
+    if (group) group.push(m);
+    else milestonesOf.set(m.serviceId, [m]);
+  }
   const services: ServiceDocument[] = data.services.map((s) => {
-    const own = data.milestones.filter((m) => m.serviceId === s.id);
+    const own = milestonesOf.get(s.id) ?? [];
     const dates = own.map((m) => directiveDates.get(m.directiveId)).filter((d): d is string => Boolean(d)).sort();
     return {
       _id: s.id,
@@ -344,8 +367,8 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
       directiveIds: [...new Set(own.map((m) => m.directiveId))],
       partOfIds: partOf.get(s.id) ?? [],
       firstDate: dates[0] ?? '',
-      sortName: foldVietnamese(s.name),
-      searchText: foldVietnamese([s.name, ...own.map((m) => m.nameAsPrinted)].join(' ')),
+      sortName: fold(s.name),
+      searchText: foldJoined([s.name, ...own.map((m) => m.nameAsPrinted)]),
     };
   });
 

@@ -1,5 +1,6 @@
 import type { Document } from 'mongodb';
 import type { Collections } from '../db/collections';
+import { READ_WHOLE } from '../db/queries';
 import { milestoneFilter, type MilestoneFilterInput } from './filters';
 
 export type BreakdownDimension = 'STATUS' | 'LEVEL' | 'LEAD_AGENCY' | 'LEAD_AGENCY_TODAY' | 'DIRECTIVE' | 'PROVINCE' | 'DONE_PROVINCE' | 'PILOT_PROVINCE' | 'DUE_YEAR' | 'DUE_QUARTER' | 'REPORT_DATE';
@@ -33,7 +34,7 @@ export async function completionOverTime(db: Collections, filter: MilestoneFilte
     .aggregate<{ _id: { asOf: string | null; state: string | null }; count: number }>([
       { $match: { $and: [await milestoneFilter(db, filter), { statusAsOf: { $ne: null } }] } },
       { $group: { _id: { asOf: '$statusAsOf', state: '$statusState' }, count: { $sum: 1 } } },
-    ])
+    ], READ_WHOLE)
     .toArray();
   const points = new Map<string, CompletionPoint>();
   for (const row of rows) {
@@ -68,7 +69,7 @@ export async function milestoneBreakdown(db: Collections, by: BreakdownDimension
     // 1.24 cannot do it all: after $unwind it drops the other fields of a
     // compound group key, and it mis-groups on "$_id.key".
     type Key = string | number | null;
-    const pairs = await db.milestones.aggregate<{ _id: { key?: Key | Key[]; service: string } }>([match, { $group: { _id: { key: `$${field}`, service: '$serviceId' } } }]).toArray();
+    const pairs = await db.milestones.aggregate<{ _id: { key?: Key | Key[]; service: string } }>([match, { $group: { _id: { key: `$${field}`, service: '$serviceId' } } }], READ_WHOLE).toArray();
     const services = new Map<Key, Set<string>>();
     for (const { _id } of pairs) {
       const keys = Array.isArray(_id.key) ? _id.key : [_id.key ?? null];
@@ -79,7 +80,7 @@ export async function milestoneBreakdown(db: Collections, by: BreakdownDimension
     const pipeline: Document[] = [match];
     if (array) pipeline.push({ $unwind: `$${field}` });
     pipeline.push({ $group: { _id: `$${field}`, count: { $sum: 1 } } });
-    rows = await db.milestones.aggregate<{ _id: string | number | null; count: number }>(pipeline).toArray();
+    rows = await db.milestones.aggregate<{ _id: string | number | null; count: number }>(pipeline, READ_WHOLE).toArray();
   }
   return rows
     .map((row) => ({ by, key: row._id === null || row._id === undefined ? null : String(row._id), count: row.count }))

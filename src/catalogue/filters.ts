@@ -1,7 +1,7 @@
 import type { Filter } from 'mongodb';
 import type { Collections } from '../db/collections';
 import type { MilestoneDocument, ProvinceDocument, ServiceLevel, StatusState } from '../db/documents';
-import { matchAny } from '../db/match';
+import { matchAny, READ_WHOLE } from '../db/queries';
 import { BadUserInputError } from '../errors';
 import { directiveIdKey, foldVietnamese } from '../search/fold';
 
@@ -35,7 +35,7 @@ export function containsFolded(text: string, argumentName: string): RegExp {
 
 /** Agency ids plus every agency linked to them by the 2025 succession, in either direction, transitively. */
 async function withSuccession(db: Collections, ids: readonly string[]): Promise<string[]> {
-  const agencies = await db.agencies.find({}, { projection: { _id: 1, successors: 1, predecessorIds: 1 } }).toArray();
+  const agencies = await db.agencies.find({}, { ...READ_WHOLE, projection: { _id: 1, successors: 1, predecessorIds: 1 } }).toArray();
   const links = new Map(agencies.map((a) => [a._id, [...a.successors.map((s) => s.agencyId), ...a.predecessorIds]]));
   const result = new Set(ids);
   const queue = [...ids];
@@ -61,7 +61,7 @@ async function oldProvinceIds(db: Collections, given: readonly string[]): Promis
     throw new BadUserInputError(`"${value}" is not a province: give a 2-digit code ("91", the current unit) or an era-qualified id ("63:91").`, 'provinces');
   });
   const current = ids.filter((id) => id.startsWith('34:'));
-  const found = current.length ? await db.provinces.find(matchAny<ProvinceDocument>('_id', current)).toArray() : [];
+  const found = current.length ? await db.provinces.find(matchAny<ProvinceDocument>('_id', current), READ_WHOLE).toArray() : [];
   return [...new Set([...ids.filter((id) => id.startsWith('63:')), ...found.flatMap((p) => p.formedFromIds)])];
 }
 
@@ -75,7 +75,7 @@ export async function milestoneFilter(db: Collections, input: MilestoneFilterInp
   if (!input) return {};
   if (input.directiveIds?.length) {
     const keys = input.directiveIds.map(directiveIdKey);
-    const directives = await db.directives.find({ idKey: { $in: keys } }, { projection: { _id: 1 } }).toArray();
+    const directives = await db.directives.find({ idKey: { $in: keys } }, { ...READ_WHOLE, projection: { _id: 1 } }).toArray();
     and.push({ directiveId: { $in: directives.map((d) => d._id) } });
   }
   if (input.serviceIds?.length) and.push({ serviceId: { $in: [...input.serviceIds] } });

@@ -1,6 +1,7 @@
 import type { Collections } from '../db/collections';
 import type { AgencyDocument, DirectiveDocument, ProvinceDocument, ServiceDocument } from '../db/documents';
 import { pageSize } from '../db/paginate';
+import { READ_WHOLE } from '../db/queries';
 import { foldVietnamese } from '../search/fold';
 import { containsFolded } from './filters';
 
@@ -32,10 +33,10 @@ export async function search(db: Collections, text: string, first: number | null
   const pattern = { $regex: containsFolded(text, 'text') };
   const query = foldVietnamese(text);
   const [services, directives, agencies, provinces] = await Promise.all([
-    db.services.find({ searchText: pattern }).toArray(),
-    db.directives.find({ searchText: pattern }).toArray(),
-    db.agencies.find({ searchText: pattern }).toArray(),
-    db.provinces.find({ searchText: pattern }).toArray(),
+    db.services.find({ searchText: pattern }, READ_WHOLE).toArray(),
+    db.directives.find({ searchText: pattern }, READ_WHOLE).toArray(),
+    db.agencies.find({ searchText: pattern }, READ_WHOLE).toArray(),
+    db.provinces.find({ searchText: pattern }, READ_WHOLE).toArray(),
   ]);
   const hits: SearchMatch[] = [
     ...services.map((s) => ({ node: s, score: scoreMatch(query, [s.name, ...s.names.map((n) => n.name)]) })),

@@ -1,6 +1,6 @@
 import type { Collection, Db } from 'mongodb';
 import { auditCollection, type AuditEntryDocument } from '../audit/audit-log';
-import type { AgencyDocument, DirectiveDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from './documents';
+import type { AgencyDocument, DirectiveDocument, MetaDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from './documents';
 
 /** Typed handles on the catalogue collections; the one place collection names are spelled. */
 export interface Collections {
@@ -11,6 +11,8 @@ export interface Collections {
   provinces: Collection<ProvinceDocument>;
   /** Append-only record of citizen lookups (src/audit). */
   auditLog: Collection<AuditEntryDocument>;
+  /** Facts about the catalogue itself, such as the completion marker of a synthetic load (seeds/synthetic-load.ts). */
+  meta: Collection<MetaDocument>;
 }
 
 export function collections(db: Db): Collections {
@@ -21,6 +23,7 @@ export function collections(db: Db): Collections {
     agencies: db.collection<AgencyDocument>('agencies'),
     provinces: db.collection<ProvinceDocument>('provinces'),
     auditLog: auditCollection(db),
+    meta: db.collection<MetaDocument>('meta'),
   };
 }
 

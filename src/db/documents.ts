@@ -171,6 +171,51 @@ export interface MilestoneDocument {
   searchText: string;
 }
 
+/**
+ * What a synthetic benchmark catalogue (`npm run seed:synthetic`, seeds/synthetic.ts) holds.
+ * Written last, after every document and index, so its presence means the load completed.
+ */
+export interface SyntheticMetaDocument {
+  _id: 'synthetic';
+  /** Bumped whenever the generator's output changes; a catalogue of another version is not comparable. */
+  generatorVersion: number;
+  seed: number;
+  /** Synthetic services requested (--services). */
+  services: number;
+  /** Documents stored: the curated catalogue plus the synthetic records; `synthetic` counts the latter alone. */
+  counts: {
+    provinces: number;
+    agencies: number;
+    directives: number;
+    services: number;
+    milestones: number;
+    synthetic: { agencies: number; directives: number; services: number; milestones: number };
+  };
+  /** ISO timestamp; the only clock value in a synthetic catalogue. */
+  loadedAt: string;
+  /** Deterministic ids for benchmarks to query, with the sizes they should see (counted over all stored milestones). */
+  samples: {
+    /** A synthetic directive of about median size, and its number of milestones. */
+    directiveId: string;
+    directiveMilestones: number;
+    /** A synthetic service with a typical timeline (the median milestone count), and that count. */
+    serviceId: string;
+    serviceMilestones: number;
+    /** A current (since July 2025) province code of median per-province progress, and the milestones whose progress note names it (or a unit it was formed from) as done, pending or piloting. */
+    provinceCode: string;
+    provinceProgressMilestones: number;
+    /** The most common folded "<action> <object>" that synthetic service names start with ("cap lai giay phep lai xe"), and how many do (search may match a few more, e.g. groups naming it). */
+    searchText: string;
+    searchTextServices: number;
+    /** A real agency of median frequency among the leads of milestones, and the milestones it leads as named then. */
+    leadAgencyId: string;
+    leadAgencyMilestones: number;
+  };
+}
+
+/** Documents of the `meta` collection, keyed by what they describe. */
+export type MetaDocument = SyntheticMetaDocument;
+
 /** Parts of documents that GraphQL exposes as types of their own (codegen mappers). */
 export type CitationEntry = DirectiveDocument['citations'][number];
 export type CitedAsEntry = DirectiveDocument['citedAs'][number];

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { Collection, Sort } from 'mongodb';
 import type { Collections } from '../db/collections';
-import { matchAny } from '../db/match';
+import { matchAny, READ_WHOLE } from '../db/queries';
 import type { AgencyDocument, DirectiveDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from '../db/documents';
 
 /**
@@ -19,7 +19,7 @@ export type LoaderMode = 'batched' | 'naive';
  */
 function byFieldLoader<T extends { _id: string }>(collection: Collection<T>, field: keyof T & string, options: DataLoader.Options<string, T | null>): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(async (keys) => {
-    const found = (await collection.find(matchAny<T>(field, keys)).toArray()) as T[];
+    const found = (await collection.find(matchAny<T>(field, keys), READ_WHOLE).toArray()) as T[];
     const byKey = new Map(found.map((doc) => [String(doc[field]), doc]));
     return keys.map((key) => byKey.get(key) ?? null);
   }, options);
@@ -31,7 +31,7 @@ function byFieldLoader<T extends { _id: string }>(collection: Collection<T>, fie
  */
 function byReferenceLoader<T extends { _id: string }>(collection: Collection<T>, path: string, values: (doc: T) => string[], sort: Sort, options: DataLoader.Options<string, T[]>): DataLoader<string, T[]> {
   return new DataLoader<string, T[]>(async (keys) => {
-    const found = (await collection.find(matchAny<T>(path, keys)).sort(sort).toArray()) as T[];
+    const found = (await collection.find(matchAny<T>(path, keys), READ_WHOLE).sort(sort).toArray()) as T[];
     const byKey = new Map<string, T[]>(keys.map((key) => [key, []]));
     for (const doc of found) for (const value of values(doc)) byKey.get(value)?.push(doc);
     return keys.map((key) => byKey.get(key) ?? []);
@@ -87,7 +87,7 @@ export function createLoaders(db: Collections, mode: LoaderMode = 'batched'): Lo
     milestonesPendingInProvince: byReferenceLoader(db.milestones, 'status.pendingProvinceIds', (m) => m.status?.pendingProvinceIds ?? [], IN_DOCUMENT_ORDER, loaderOptions),
     milestonesPilotInProvince: byReferenceLoader(db.milestones, 'status.pilotProvinceIds', (m) => m.status?.pilotProvinceIds ?? [], IN_DOCUMENT_ORDER, loaderOptions),
     milestonesEverywhere: new DataLoader<string, MilestoneDocument[]>(async (keys) => {
-      const found = await db.milestones.find({ allProvinces: true }).sort(IN_DOCUMENT_ORDER).toArray();
+      const found = await db.milestones.find({ allProvinces: true }, READ_WHOLE).sort(IN_DOCUMENT_ORDER).toArray();
       return keys.map(() => found);
     }, loaderOptions),
   };
