@@ -3,7 +3,8 @@ import type { Growth } from './operations';
 
 /** The three targets, in the order each operation runs against them. */
 export type Variant = 'shipped' | 'naive' | 'rest';
-export const VARIANTS: readonly Variant[] = ['shipped', 'naive', 'rest'];
+// The naive variant last: when it is cut off mid-request, the wait for the database to settle comes before the next operation.
+export const VARIANTS: readonly Variant[] = ['shipped', 'rest', 'naive'];
 
 export interface Measurement {
   operation: string;

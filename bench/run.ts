@@ -8,6 +8,7 @@
  * See bench/README.md for the method and the options.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { cpus, platform, totalmem } from 'node:os';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -36,13 +37,22 @@ export interface BenchOptions {
   durationSeconds: number;
   /** A check request slower than this is not put under load; its single time is reported. */
   loadMaxSeconds: number;
-  /** Above this many services the naive variant is not run (its cost is reported at the sizes below). */
-  naiveMaxServices: number;
+  /** Above this many services only the shipped gateway runs: the naive variant and the REST floor are compared at the sizes below. */
+  compareMaxServices: number;
+  /**
+   * An operation is not run at a size where one request would take longer than this,
+   * projected linearly from the size before; the shipped gateway's flat operations always run.
+   */
+  budgetSeconds: number;
+  /** How long a shipped flat operation's check request may take before it is reported as slower than that. */
+  flatTimeoutSeconds: number;
   operations: string[] | undefined;
   outDir: string;
   stubLatencyMs: number;
   /** Prepended to the benchmark's database names (tests use their own). */
   databasePrefix: string;
+  /** Only re-render RESULTS.md and the chart from results.json. */
+  reportOnly: boolean;
   /** An existing server; default MONGODB_URI, else the embedded database is started. */
   mongoUri: string | undefined;
 }
@@ -51,7 +61,8 @@ export interface BenchOptions {
 const ROOT = existsSync(resolve(__dirname, '..', 'package.json')) ? resolve(__dirname, '..') : resolve(__dirname, '..', '..');
 
 const USAGE = `Usage: npm run bench -- [--sizes 0,1000,10000,100000] [--seed 1] [--connections 4] [--duration 10]
-                       [--load-max-seconds 5] [--naive-max-services 10000] [--operations a,b] [--out bench]
+                       [--load-max-seconds 5] [--compare-max-services 10000] [--budget-seconds 120] [--flat-timeout-seconds 300]
+                       [--operations a,b] [--out bench] [--report-only]
   --sizes 0 means the curated seed data alone; N adds N synthetic services (npm run seed:synthetic).`;
 
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -61,11 +72,14 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     connections: 4,
     durationSeconds: 10,
     loadMaxSeconds: 5,
-    naiveMaxServices: 10_000,
+    compareMaxServices: 10_000,
+    budgetSeconds: 120,
+    flatTimeoutSeconds: 300,
     operations: undefined,
     outDir: resolve(ROOT, 'bench'),
     stubLatencyMs: 20,
     databasePrefix: '',
+    reportOnly: false,
     mongoUri: process.env.MONGODB_URI?.trim() || undefined,
   };
   const wholeNumber = (flag: string, text: string | undefined, min: number, max: number): number => {
@@ -74,6 +88,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   };
   for (let i = 0; i < argv.length; i += 1) {
     const flag = argv[i] as string;
+    if (flag === '--report-only') {
+      options.reportOnly = true;
+      continue;
+    }
     const value = argv[i + 1];
     i += 1;
     switch (flag) {
@@ -92,8 +110,14 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       case '--load-max-seconds':
         options.loadMaxSeconds = wholeNumber(flag, value, 1, 3_600);
         break;
-      case '--naive-max-services':
-        options.naiveMaxServices = wholeNumber(flag, value, 0, 1_000_000);
+      case '--compare-max-services':
+        options.compareMaxServices = wholeNumber(flag, value, 0, 1_000_000);
+        break;
+      case '--budget-seconds':
+        options.budgetSeconds = wholeNumber(flag, value, 1, 86_400);
+        break;
+      case '--flat-timeout-seconds':
+        options.flatTimeoutSeconds = wholeNumber(flag, value, 1, 86_400);
         break;
       case '--operations': {
         const names = (value ?? '').split(',').map((name) => name.trim());
@@ -150,8 +174,44 @@ async function stubCalls(stubUrl: string): Promise<number> {
   return Object.values(stats.byEndpoint).reduce((sum, n) => sum + n, 0);
 }
 
+async function databaseActivity(target: Target): Promise<{ commands: number; running: number }> {
+  return (await (await fetch(`${target.url}/__bench/commands`)).json()) as { commands: number; running: number };
+}
+
 async function commandsSent(target: Target): Promise<number> {
-  return ((await (await fetch(`${target.url}/__bench/commands`)).json()) as { commands: number }).commands;
+  return (await databaseActivity(target)).commands;
+}
+
+/**
+ * Waits until the target has no database command running and has sent none for
+ * a while: when the load stops, requests the target already accepted keep
+ * running (resolvers cannot be aborted), and they must not weigh on the next
+ * measurement.
+ */
+async function settle(target: Target): Promise<void> {
+  let last = await databaseActivity(target);
+  for (let quiet = 0; quiet < 3; ) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = await databaseActivity(target);
+    quiet = now.running === 0 && now.commands === last.commands ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
+/**
+ * Waits until the database answers a primary-key lookup quickly three times in
+ * a row: after a target is killed mid-request, the database may still be
+ * running the scans it had started for it, and they would slow the next
+ * measurement.
+ */
+async function waitForIdleDatabase(db: Db): Promise<void> {
+  const deadline = Date.now() + 15 * 60_000;
+  for (let fast = 0; fast < 3 && Date.now() < deadline; ) {
+    const started = performance.now();
+    await db.collection('provinces').findOne({ _id: '34:01' as unknown as never });
+    fast = performance.now() - started < 50 ? fast + 1 : 0;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 interface PreparedRequest {
@@ -173,13 +233,42 @@ function prepare(target: Target, op: BenchOperation, samples: BenchSamples, apiK
   return { url: `${target.url}/graphql`, method: 'POST', headers, body: JSON.stringify({ query: op.query, variables }) };
 }
 
+/**
+ * One HTTP exchange with node:http: fetch (undici) gives up on a response after
+ * 300 s, and at the largest sizes one request on the local database takes longer.
+ */
+function send(request: PreparedRequest, timeoutMs: number): Promise<{ status: number; text: string }> {
+  return new Promise((resolvePromise, reject) => {
+    const req = httpRequest(request.url, { method: request.method, headers: request.headers, timeout: timeoutMs }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolvePromise({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+    req.on('error', reject);
+    req.end(request.body);
+  });
+}
+
 /** One request: its JSON (GraphQL `data`, or the REST body), time, and any GraphQL errors. */
-async function checkRequest(request: PreparedRequest, variant: Variant): Promise<{ data: unknown; ms: number; problem: string | undefined }> {
+async function checkRequest(request: PreparedRequest, variant: Variant, timeoutMs: number): Promise<{ data: unknown; ms: number; problem: string | undefined }> {
   const started = performance.now();
-  const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
-  const body = (await response.json()) as { data?: unknown; errors?: Array<{ message: string }> };
+  let answer: { status: number; text: string };
+  try {
+    answer = await send(request, timeoutMs);
+  } catch (error) {
+    return { data: undefined, ms: performance.now() - started, problem: (error as Error).message };
+  }
   const ms = performance.now() - started;
-  if (!response.ok) return { data: undefined, ms, problem: `HTTP ${response.status}: ${JSON.stringify(body).slice(0, 200)}` };
+  let body: { data?: unknown; errors?: Array<{ message: string }> };
+  try {
+    body = JSON.parse(answer.text) as typeof body;
+  } catch {
+    return { data: undefined, ms, problem: `HTTP ${answer.status}, not JSON: ${answer.text.slice(0, 200)}` };
+  }
+  if (answer.status !== 200) return { data: undefined, ms, problem: `HTTP ${answer.status}: ${answer.text.slice(0, 200)}` };
   if (variant === 'rest') return { data: body, ms, problem: undefined };
   return { data: body.data, ms, problem: body.errors?.length ? body.errors.map((e) => e.message).join('; ').slice(0, 300) : undefined };
 }
@@ -245,18 +334,19 @@ async function benchSize(mongoUri: string, client: MongoClient, stubUrl: string,
   const env = { ...process.env, MONGODB_URI: mongoUri, MONGODB_DB: databaseName, POPULATION_API_URL: stubUrl, LOG_LEVEL: 'error' };
   // Always the compiled script: under jest this file runs from source, the targets from dist/ (npm test builds first).
   const serverScript = resolve(ROOT, 'dist', 'bench', 'server.js');
+  const start = async (variant: Variant): Promise<Target> => {
+    const { child, value } = await startChild(process.execPath, [serverScript, variant], env, (line) => {
+      try {
+        return (JSON.parse(line) as { port: number }).port;
+      } catch {
+        return undefined;
+      }
+    });
+    return { variant, url: `http://127.0.0.1:${value}`, process: child };
+  };
   const targets: Target[] = [];
   try {
-    for (const variant of VARIANTS) {
-      const { child, value } = await startChild(process.execPath, [serverScript, variant], env, (line) => {
-        try {
-          return (JSON.parse(line) as { port: number }).port;
-        } catch {
-          return undefined;
-        }
-      });
-      targets.push({ variant, url: `http://127.0.0.1:${value}`, process: child });
-    }
+    for (const variant of VARIANTS) targets.push(await start(variant));
 
     const result: SizeResult = {
       services: serviceCount,
@@ -279,25 +369,37 @@ async function benchSize(mongoUri: string, client: MongoClient, stubUrl: string,
           skip('no REST floor for citizen lookups: the floor is the upstream (see the citizen table)');
           continue;
         }
-        if (target.variant === 'naive' && services > options.naiveMaxServices) {
-          skip(`naive variant runs up to ${options.naiveMaxServices.toLocaleString('en')} services (--naive-max-services)`);
+        if (target.variant !== 'shipped' && services > options.compareMaxServices) {
+          skip(`the naive variant and the REST floor run up to ${options.compareMaxServices.toLocaleString('en')} services (--compare-max-services)`);
           continue;
         }
-        const slowBefore = previous?.measurements.find((m) => m.operation === op.name && m.variant === target.variant && m.mode === 'single' && m.p50Ms > options.loadMaxSeconds * 1000 * 20);
-        if (slowBefore) {
-          skip(`one request took ${(slowBefore.p50Ms / 1000).toFixed(0)} s at ${previous?.services.toLocaleString('en')} services`);
+        const before = previous?.measurements.find((m) => m.operation === op.name && m.variant === target.variant);
+        const projectedMs = before && previous && previous.services > 0 ? (before.p50Ms * serviceCount) / previous.services : 0;
+        // The shipped gateway's flat operations always run: whether they stay flat is what the largest size is for.
+        const alwaysRun = target.variant === 'shipped' && op.growth === 'flat';
+        if (!alwaysRun && projectedMs > options.budgetSeconds * 1000) {
+          skip(
+            `one request took ${(before!.p50Ms / 1000).toFixed(1)} s at ${previous!.services.toLocaleString('en')} services; ` +
+              `linear growth would mean ${(projectedMs / 1000).toFixed(0)} s here, over --budget-seconds ${options.budgetSeconds}`,
+          );
           continue;
         }
         const request = prepare(target, op, samples, apiKey);
+        await Promise.all(targets.map(settle));
         const commandsBefore = await commandsSent(target);
         const callsBefore = op.citizenIds ? await stubCalls(stubUrl) : 0;
-        const check = await checkRequest(request, target.variant);
-        const databaseCommands = (await commandsSent(target)) - commandsBefore;
-        const upstreamCalls = op.citizenIds ? (await stubCalls(stubUrl)) - callsBefore : undefined;
+        // Within the budget; the shipped flat operations, which always run, get --flat-timeout-seconds.
+        const check = await checkRequest(request, target.variant, (alwaysRun ? options.flatTimeoutSeconds : options.budgetSeconds) * 1000);
         if (check.problem) {
-          skip(`the check request failed: ${check.problem}`);
+          skip(`the check request failed after ${(check.ms / 1000).toFixed(1)} s: ${check.problem}`);
+          // It may still be working on the abandoned request: replace it, so that work cannot weigh on what comes next.
+          await stopChild(target.process);
+          await waitForIdleDatabase(db);
+          targets[targets.indexOf(target)] = await start(target.variant);
           continue;
         }
+        const databaseCommands = (await commandsSent(target)) - commandsBefore;
+        const upstreamCalls = op.citizenIds ? (await stubCalls(stubUrl)) - callsBefore : undefined;
         if (target.variant === 'shipped') shippedData = check.data;
         const sameJsonAsShipped = isDeepStrictEqual(check.data, shippedData);
 
@@ -306,6 +408,7 @@ async function benchSize(mongoUri: string, client: MongoClient, stubUrl: string,
           measured = { mode: 'single', requests: 1, requestsPerSecond: 1000 / check.ms, p50Ms: check.ms, p99Ms: check.ms, errors: 0, note: `one request took ${(check.ms / 1000).toFixed(1)} s: not put under load` };
         } else {
           const loaded = await underLoad(request, options);
+          await settle(target);
           measured =
             loaded.requests > 0
               ? { mode: 'load', ...loaded }
@@ -398,7 +501,10 @@ if (require.main === module) {
     process.stderr.write(`${(error as Error).message}\n`);
     process.exit(2);
   }
-  runBench(options).then(
+  const run = options.reportOnly
+    ? readFile(resolve(options.outDir, 'results.json'), 'utf8').then((text) => writeOutputs(JSON.parse(text) as BenchResults, options.outDir))
+    : runBench(options);
+  run.then(
     () => log(`wrote ${options.outDir}/RESULTS.md, results.json and latency-vs-size.svg`),
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -7,7 +7,8 @@
  * Reads MONGODB_URI, MONGODB_DB and POPULATION_API_URL from the environment,
  * listens on a free loopback port and prints one JSON line `{"port": N}`.
  * Besides the variant's own routes it answers GET /__bench/commands with the
- * number of database commands sent so far (for commands per operation).
+ * number of database commands sent so far (for commands per operation) and
+ * the number still running (to wait for abandoned requests between measurements).
  */
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -33,10 +34,16 @@ async function main(): Promise<void> {
   const log = createLogger('error', { service: `bench-${variant}` });
   const database = await connectDatabase({ uri: config.mongodbUri, databaseName: config.databaseName, connectTimeoutMs: 30_000, requestTimeoutMs: BENCH_TIMEOUT_MS, log });
   let commands = 0;
-  database.client.on('commandStarted', () => (commands += 1));
+  let running = 0;
+  database.client.on('commandStarted', () => {
+    commands += 1;
+    running += 1;
+  });
+  database.client.on('commandSucceeded', () => (running -= 1));
+  database.client.on('commandFailed', () => (running -= 1));
 
   const app = express();
-  app.get('/__bench/commands', (_req, res) => void res.json({ commands }));
+  app.get('/__bench/commands', (_req, res) => void res.json({ commands, running }));
   if (variant === 'rest') {
     app.use(createRestFloor(collections(database.db)));
   } else {
