@@ -27,19 +27,26 @@ function targets(results: BenchResults): string[] {
     const counts = results.sizes.map((s) => find(s, op.name, 'shipped')?.databaseCommands).filter((n): n is number => n !== undefined);
     return { op: op.name, counts };
   });
-  const constant = commandRows.every((r) => r.counts.length > 0 && r.counts.every((n) => n === r.counts[0]));
+  // Does not grow: a later (larger) size never needs more commands than the smallest.
+  const flat = commandRows.every((r) => r.counts.length > 0 && r.counts.every((n) => n <= (r.counts[0] ?? 0)));
   lines.push(
-    `| Database commands per operation ≤ one per list level, independent of result size | shipped: ${commandRows.map((r) => `${r.op} ${[...new Set(r.counts)].join('/')}`).join('; ')} (same count at every size: ${constant ? 'yes' : 'no'}) | ${constant ? 'yes' : 'no'} |`,
+    `| Database commands per operation ≤ one per list level, independent of result size | shipped, by size: ${commandRows.map((r) => `${r.op} ${r.counts.join('/')}`).join('; ')} | ${flat ? 'yes' : 'no'} |`,
   );
 
   // 2. Shipped ≥ 5× naive on nested operations at 10k.
-  const at10k = sizeNear(results, 10_000);
-  if (at10k) {
-    const nested = ops.filter((o) => o.nested).map((op) => ({ op: op.name, r: ratio(find(at10k, op.name, 'shipped')?.requestsPerSecond, find(at10k, op.name, 'naive')?.requestsPerSecond) }));
-    const met = nested.every((n) => n.r !== undefined && n.r >= 5);
-    lines.push(`| Shipped ≥ 5× the naive variant's req/s on nested operations at 10k services | ${nested.map((n) => `${n.op} ${showRatio(n.r)}`).join('; ')} | ${met ? 'yes' : 'no'} |`);
+  // At 10k, or at the largest size where the naive variant ran.
+  const withNaive = [...results.sizes].reverse().find((s) => s.services <= 10_200 && s.measurements.some((m) => m.variant === 'naive'));
+  if (withNaive) {
+    const nested = ops.filter((o) => o.nested).map((op) => {
+      const naive = find(withNaive, op.name, 'naive');
+      const skipped = withNaive.skipped.find((k) => k.operation === op.name && k.variant === 'naive');
+      const r = ratio(find(withNaive, op.name, 'shipped')?.requestsPerSecond, naive?.requestsPerSecond);
+      return { op: op.name, r, shown: r !== undefined ? showRatio(r) : skipped ? `naive not measured (${skipped.reason})` : '–' };
+    });
+    const met = withNaive.label.startsWith('10,000') && nested.every((n) => n.r !== undefined && n.r >= 5);
+    lines.push(`| Shipped ≥ 5× the naive variant's req/s on nested operations at 10k services | at ${withNaive.label}: ${nested.map((n) => `${n.op} ${n.shown}`).join('; ')} | ${met ? 'yes' : 'no'} |`);
   } else {
-    lines.push('| Shipped ≥ 5× the naive variant\'s req/s on nested operations at 10k services | not run at 10k in this run | – |');
+    lines.push('| Shipped ≥ 5× the naive variant\'s req/s on nested operations at 10k services | the naive variant was not run | – |');
   }
 
   // 3. Within 2× of the REST floor's p50 and ≥ 0.5× its req/s, at every size measured under load.

@@ -68,9 +68,11 @@ const PREFIX = `benchtest_${process.pid}_`;
       expect(shipped).toBeLessThanOrEqual(6);
       expect(naive).toBeGreaterThan(shipped * 5);
     }
-    // Independent of result size: the same count on both catalogues.
+    // Independent of result size: no more commands on the synthetic catalogue (whose sample directive has
+    // three times the curated one's rows) than on the curated one. The curated timeline needs one lookup
+    // more: its lead agency was reorganised in 2025 (Agency.currentAgencies), which the synthetic sample's was not.
     for (const op of MEASURED.filter((o) => o.growth !== 'upstream')) {
-      expect(measured(1, op.name, 'shipped')?.databaseCommands).toBe(measured(0, op.name, 'shipped')?.databaseCommands);
+      expect(measured(1, op.name, 'shipped')?.databaseCommands).toBeLessThanOrEqual(measured(0, op.name, 'shipped')?.databaseCommands ?? 0);
     }
   });
 
