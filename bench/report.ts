@@ -89,6 +89,7 @@ function sizeTable(results: BenchResults, size: SizeResult): string[] {
     '',
     size.loadSeconds === null ? `Database \`${size.database}\`.` : `Database \`${size.database}\`, loaded in ${fmt(size.loadSeconds, 0)} s in this run.`,
     '',
+    ...(size.invocation ? [`Measured separately and merged in: ${size.invocation}.`, ''] : []),
     '| Operation | Variant | Mode | Requests | req/s | p50 ms | p99 ms | Errors | DB commands / op | Same JSON as shipped |',
     '|---|---|---|---:|---:|---:|---:|---:|---:|---|',
   ];

@@ -35,6 +35,8 @@ export interface SizeResult {
   label: string;
   database: string;
   loadSeconds: number | null;
+  /** Set when this size was measured by a separate `npm run bench` invocation and merged in: its command line and date. */
+  invocation?: string;
   measurements: Measurement[];
   skipped: Array<{ operation: string; variant: Variant; reason: string }>;
 }
