@@ -33,19 +33,18 @@
  */
 import express, { type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
-import { MongoError, type Collection, type Sort } from 'mongodb';
+import { MongoError, type Collection } from 'mongodb';
 import { milestoneBreakdown, type BreakdownRow } from '../src/catalogue/breakdown';
 import { findProvince, listMilestones, listServices } from '../src/catalogue/lists';
 import { search, type SearchNode } from '../src/catalogue/search';
 import type { Collections } from '../src/db/collections';
 import type { AgencyDocument, DueDate, MilestoneDocument } from '../src/db/documents';
 import { matchAny, READ_WHOLE } from '../src/db/queries';
+import { IN_DOCUMENT_ORDER } from '../src/loaders';
 import { MAX_PAGE_SIZE } from '../src/db/paginate';
 import { BadUserInputError, DatabaseUnavailableError, ErrorCode } from '../src/errors';
 import { directiveIdKey } from '../src/search/fold';
 
-/** The loaders' order for a directive's rows, a service's timeline and a row's phases (src/loaders). */
-const IN_DOCUMENT_ORDER: Sort = { sortDocument: 1, _id: 1 };
 
 /** The bench operations ask for 10 search hits (`search(text: $text, first: 10)`). */
 const SEARCH_HITS = 10;

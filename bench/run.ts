@@ -65,6 +65,19 @@ const USAGE = `Usage: npm run bench -- [--sizes 0,1000,10000,100000] [--seed 1] 
                        [--operations a,b] [--out bench] [--report-only]
   --sizes 0 means the curated seed data alone; N adds N synthetic services (npm run seed:synthetic).`;
 
+type NumericOption = 'seed' | 'connections' | 'durationSeconds' | 'loadMaxSeconds' | 'compareMaxServices' | 'budgetSeconds' | 'flatTimeoutSeconds';
+
+/** Flags that take one whole number: the option they set and its bounds. */
+const NUMERIC_OPTIONS: Record<string, [NumericOption, number, number]> = {
+  '--seed': ['seed', 0, 2 ** 31],
+  '--connections': ['connections', 1, 256],
+  '--duration': ['durationSeconds', 1, 600],
+  '--load-max-seconds': ['loadMaxSeconds', 1, 3_600],
+  '--compare-max-services': ['compareMaxServices', 0, 1_000_000],
+  '--budget-seconds': ['budgetSeconds', 1, 86_400],
+  '--flat-timeout-seconds': ['flatTimeoutSeconds', 1, 86_400],
+};
+
 export function parseBenchArgs(argv: string[]): BenchOptions {
   const options: BenchOptions = {
     sizes: [0, 1_000, 10_000, 100_000],
@@ -94,30 +107,15 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     }
     const value = argv[i + 1];
     i += 1;
+    const numeric = NUMERIC_OPTIONS[flag];
+    if (numeric) {
+      const [key, min, max] = numeric;
+      options[key] = wholeNumber(flag, value, min, max);
+      continue;
+    }
     switch (flag) {
       case '--sizes':
         options.sizes = (value ?? '').split(',').map((part) => wholeNumber('--sizes', part.trim(), 0, 1_000_000));
-        break;
-      case '--seed':
-        options.seed = wholeNumber(flag, value, 0, 2 ** 31);
-        break;
-      case '--connections':
-        options.connections = wholeNumber(flag, value, 1, 256);
-        break;
-      case '--duration':
-        options.durationSeconds = wholeNumber(flag, value, 1, 600);
-        break;
-      case '--load-max-seconds':
-        options.loadMaxSeconds = wholeNumber(flag, value, 1, 3_600);
-        break;
-      case '--compare-max-services':
-        options.compareMaxServices = wholeNumber(flag, value, 0, 1_000_000);
-        break;
-      case '--budget-seconds':
-        options.budgetSeconds = wholeNumber(flag, value, 1, 86_400);
-        break;
-      case '--flat-timeout-seconds':
-        options.flatTimeoutSeconds = wholeNumber(flag, value, 1, 86_400);
         break;
       case '--operations': {
         const names = (value ?? '').split(',').map((name) => name.trim());

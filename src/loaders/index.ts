@@ -38,7 +38,8 @@ function byReferenceLoader<T extends { _id: string }>(collection: Collection<T>,
   }, options);
 }
 
-const IN_DOCUMENT_ORDER: Sort = { sortDocument: 1, _id: 1 };
+/** A directive's rows, a service's timeline and a row's phases: by document date, then document order. */
+export const IN_DOCUMENT_ORDER: Sort = { sortDocument: 1, _id: 1 };
 
 /** Per-request loaders: made fresh in the context function, never shared between requests. */
 export interface Loaders {
