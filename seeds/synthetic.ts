@@ -2,6 +2,7 @@ import type { SyntheticMetaDocument } from '../src/db/documents';
 import { foldVietnamese } from '../src/search/fold';
 import { currentAgencyResolver, type SeedData } from './load';
 import type { SeedAgency, SeedDirective, SeedDue, SeedMilestone, SeedService, SeedStatus } from './schema';
+import { mulberry32 } from '../src/random';
 
 /**
  * A deterministic synthetic catalogue for benchmarks (`npm run seed:synthetic`):
@@ -61,17 +62,13 @@ function hash32(text: string, seed: number): number {
 }
 
 export class Random {
-  private state: number;
+  private readonly next: () => number;
   constructor(seed: number, stream: string) {
-    this.state = hash32(stream, seed >>> 0);
+    this.next = mulberry32(hash32(stream, seed >>> 0));
   }
-  /** mulberry32: uniform in [0, 1). */
+  /** Uniform in [0, 1). */
   float(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.next();
   }
   /** Uniform whole number in [min, max]. */
   int(min: number, max: number): number {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCitizenId, type CitizenIdParts } from '../citizen-id';
 import type { CitizenRecord, ResidenceRecord } from '../purposes';
+import { mulberry32 } from '../../../random';
 
 /**
  * Synthetic citizens for the population database stub. Everything is derived
@@ -58,17 +59,6 @@ export const OLD_PROVINCE_CODES: readonly string[] = OLD_PROVINCES.map((province
 
 // ---------------------------------------------------------------------------
 // Randomness: sha256 of the ID seeds mulberry32, a tiny well-mixed 32-bit PRNG.
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = state;
-    mixed = Math.imul(mixed ^ (mixed >>> 15), mixed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Weighted<T> = ReadonlyArray<readonly [T, number]>;
 
