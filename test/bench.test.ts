@@ -1,5 +1,5 @@
 /**
- * The benchmark harness end to end, small: the curated catalogue and a 200-service
+ * The benchmark harness end to end, small: the curated catalogue and a 50-service
  * synthetic one, every operation against the three targets in their own
  * processes, one second of load each. Checks what the harness reports, not speed.
  */
@@ -29,7 +29,7 @@ const PREFIX = `benchtest_${process.pid}_`;
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'bench-test-'));
     results = await runBench({
-      ...parseBenchArgs(['--sizes', '0,200', '--duration', '1', '--connections', '2', '--out', outDir, '--operations', MEASURED.map((op) => op.name).join(',')]),
+      ...parseBenchArgs(['--sizes', '0,50', '--duration', '1', '--budget-seconds', '900', '--connections', '2', '--out', outDir, '--operations', MEASURED.map((op) => op.name).join(',')]),
       databasePrefix: PREFIX,
       mongoUri: testDatabaseUri(),
     });
@@ -46,8 +46,8 @@ const PREFIX = `benchtest_${process.pid}_`;
     results.sizes[size]?.measurements.find((m) => m.operation === operation && m.variant === variant);
 
   it('measures every operation on every target, with the same JSON everywhere and no errors', () => {
-    expect(results.sizes.map((s) => s.label)).toEqual(['curated', '200 synthetic']);
-    expect(results.sizes[1]?.services).toBe(results.sizes[0]!.services + 200);
+    expect(results.sizes.map((s) => s.label)).toEqual(['curated', '50 synthetic']);
+    expect(results.sizes[1]?.services).toBe(results.sizes[0]!.services + 50);
     for (const size of results.sizes) {
       // The only thing not measured: the REST floor of citizen lookups, which has none.
       expect(size.skipped.map((s) => `${s.operation}/${s.variant}`)).toEqual(['citizens-100/rest']);
