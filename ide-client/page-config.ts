@@ -1,6 +1,6 @@
-import type { IdePageConfig } from '../src/http/ide-page-config';
+import type { IdePageConfig } from '../src/gateway/ide/page-config';
 
-export type { IdeExample, IdePageConfig } from '../src/http/ide-page-config';
+export type { IdeExample, IdePageConfig } from '../src/gateway/ide/page-config';
 
 /** Reads the configuration the gateway embedded in the page (types shared with src/http/ide.ts). */
 export function readPageConfig(): IdePageConfig {

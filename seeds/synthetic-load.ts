@@ -1,7 +1,7 @@
 import type { Collection, Db, OptionalUnlessRequiredId } from 'mongodb';
-import { collections, ensureIndexes } from '../src/db/collections';
-import type { SyntheticMetaDocument } from '../src/db/documents';
-import { readSeedData, toDocuments, validateSeedData, type SeedData } from './load';
+import { catalogueCollections, ensureCatalogueIndexes } from '../src/subgraphs/catalogue/collections';
+import type { SyntheticMetaDocument } from '../src/subgraphs/catalogue/documents';
+import { readSeedData, toDocuments, validateSeedData, type SeedData } from '../src/subgraphs/catalogue/seed/load';
 import { generateSyntheticCatalogue, SYNTHETIC_BLOCK, SYNTHETIC_GENERATOR_VERSION, SyntheticSampler } from './synthetic';
 
 /** The completion marker of a synthetic catalogue: `meta` document "synthetic". */
@@ -70,7 +70,7 @@ export async function loadSyntheticCatalogue(db: Db, options: SyntheticLoadOptio
   const report = (phase: SyntheticLoadProgress['phase'], done: number, total: number): void => onProgress?.({ phase, done, total, documents });
 
   await db.dropDatabase();
-  const c = collections(db);
+  const c = catalogueCollections(db);
 
   // Reference data and the curated catalogue: the real records stay queryable ("406/QĐ-TTg").
   const reference: SeedData = {
@@ -131,7 +131,7 @@ export async function loadSyntheticCatalogue(db: Db, options: SyntheticLoadOptio
   // Indexes after the bulk load, as MongoDB prefers. On FerretDB 1.24 (SQLite) both orders
   // cost about the same at 10,000 services, and building them after scales better.
   report('indexes', 0, 1);
-  await ensureIndexes(c);
+  await ensureCatalogueIndexes(c);
   report('indexes', 1, 1);
 
   const counts: SyntheticMeta['counts'] = {
@@ -160,6 +160,6 @@ export async function loadSyntheticCatalogue(db: Db, options: SyntheticLoadOptio
 
 /** The marker of a completely loaded synthetic catalogue in `db`, or null (none, or a load that did not finish). */
 export async function readSyntheticMeta(db: Db): Promise<SyntheticMeta | null> {
-  const meta = await collections(db).meta.findOne({ _id: 'synthetic' });
+  const meta = await catalogueCollections(db).meta.findOne({ _id: 'synthetic' });
   return meta && typeof meta.generatorVersion === 'number' && meta.samples ? meta : null;
 }

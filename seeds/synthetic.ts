@@ -1,8 +1,8 @@
-import type { SyntheticMetaDocument } from '../src/db/documents';
-import { foldVietnamese } from '../src/search/fold';
-import { currentAgencyResolver, type SeedData } from './load';
-import type { SeedAgency, SeedDirective, SeedDue, SeedMilestone, SeedService, SeedStatus } from './schema';
-import { mulberry32 } from '../src/random';
+import type { SyntheticMetaDocument } from '../src/subgraphs/catalogue/documents';
+import { foldVietnamese } from '../src/platform/fold';
+import { currentAgencyResolver, type SeedData } from '../src/subgraphs/catalogue/seed/load';
+import type { SeedAgency, SeedDirective, SeedDue, SeedMilestone, SeedService, SeedStatus } from '../src/subgraphs/catalogue/seed/schema';
+import { mulberry32 } from '../src/platform/random';
 
 /**
  * A deterministic synthetic catalogue for benchmarks (`npm run seed:synthetic`):

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SeedData } from './load';
-import type { SeedSource } from './schema';
+import type { SeedData } from '../src/subgraphs/catalogue/seed/load';
+import type { SeedSource } from '../src/subgraphs/catalogue/seed/schema';
 
 /**
  * Text as compared: NFC, stray HTML and markdown emphasis removed, words that

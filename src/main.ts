@@ -1,73 +1,99 @@
-import { createServer as createHttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { isCatalogueEmpty, loadSeedData } from '../seeds/load';
-import { ConfigError, loadConfig } from './config';
-import { collections, ensureIndexes } from './db/collections';
-import { openDatabase } from './db/open';
-import { createLogger } from './logger';
-import { createServer } from './server';
-import { GracefulHttp } from './http/graceful';
-import { createPopulationClient } from './connectors/population/client';
-import { startPopulationStub } from './connectors/population/stub/server';
+import { randomBytes } from 'node:crypto';
+import { Registry } from 'prom-client';
+import { NO_KEYS, mongoKeyStore, type KeyStore } from './gateway/api-keys';
+import { readGatewayConfig, type GatewayConfig } from './gateway/config';
+import { startGateway, type RunningGateway } from './gateway/start';
+import { SupergraphSource } from './gateway/supergraph/source';
+import { ConfigError, type Env } from './platform/config';
+import { connectDatabase } from './platform/db/client';
+import { openDatabase, type OpenDatabase } from './platform/db/open';
+import { createLogger, type Logger } from './platform/logger';
+import { readCatalogueConfig } from './subgraphs/catalogue/config';
+import { startCatalogueSubgraph, type RunningSubgraph } from './subgraphs/catalogue/start';
+import { readPopulationConfig } from './subgraphs/population/config';
+import { startPopulationSubgraph } from './subgraphs/population/start';
 
-/** Entry point of `npm start`: config → database → indexes → seed if empty → listen. */
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
+/**
+ * `npm start`. With neither SUBGRAPHS nor SUPERGRAPH_FILE: the whole gateway
+ * with its embedded defaults — the database (embedded FerretDB unless
+ * MONGODB_URI), both subgraphs of ours on loopback ports (each with its own
+ * HTTP server and database connection, as if deployed apart), the population
+ * stub, and the gateway composing them on PORT. With either: a plain
+ * federation gateway over subgraphs that run elsewhere.
+ */
+
+interface Stoppable {
+  running: RunningGateway;
+  /** What runs behind the gateway, stopped after it drains, in this order. */
+  behind: Array<() => Promise<void>>;
+}
+
+/** Our two subgraphs in this process, on free loopback ports, signed with `secret`. */
+async function startOwnSubgraphs(env: Env, secret: string, uri: string, log: Logger, registry: Registry): Promise<RunningSubgraph[]> {
+  const local = { port: 0, host: '127.0.0.1' };
+  const catalogue = await startCatalogueSubgraph({ config: { ...readCatalogueConfig(env), ...local }, secret, uri, log: log.child({ component: 'catalogue' }), registry });
+  const population = await startPopulationSubgraph({ config: { ...readPopulationConfig(env), ...local }, secret, uri, log: log.child({ component: 'population' }), registry });
+  return [catalogue, population];
+}
+
+async function startAllInOne(env: Env, config: GatewayConfig, log: Logger): Promise<Stoppable> {
+  // Validate every component's settings before starting anything.
+  readCatalogueConfig(env);
+  readPopulationConfig(env);
+  const secret = config.subgraphSecret ?? randomBytes(32).toString('hex');
+  const database: OpenDatabase = await openDatabase(config.database, log, 'dvc-gateway');
+  const uri = database.embedded?.uri ?? (config.database.mongodbUri as string);
+  const registry = new Registry();
+  const [catalogue, population] = await startOwnSubgraphs(env, secret, uri, log, registry);
+  const source = new SupergraphSource(
+    { kind: 'subgraphs', subgraphs: [{ name: 'catalogue', url: (catalogue as RunningSubgraph).url }, { name: 'population', url: (population as RunningSubgraph).url }] },
+    secret,
+    config.subgraphTimeoutMs,
+    log,
+  );
+  const running = await startGateway({ config, source, secret, keys: mongoKeyStore(database.db), log, registry });
+  void database.embedded?.exited.then((code) => log.error('the embedded database exited', { code }));
+  return { running, behind: [() => (catalogue as RunningSubgraph).close(), () => (population as RunningSubgraph).close(), () => database.close()] };
+}
+
+async function startPlain(config: GatewayConfig, log: Logger): Promise<Stoppable> {
+  let keys: KeyStore = NO_KEYS;
+  const behind: Array<() => Promise<void>> = [];
+  if (config.hasKeyDatabase) {
+    const database = await connectDatabase({
+      uri: config.database.mongodbUri as string,
+      databaseName: config.database.databaseName,
+      connectTimeoutMs: config.database.dbConnectTimeoutMs,
+      requestTimeoutMs: config.database.dbRequestTimeoutMs,
+      appName: 'dvc-gateway',
+      log,
+    });
+    keys = mongoKeyStore(database.db);
+    behind.push(() => database.client.close());
+  } else {
+    log.warn('MONGODB_URI is not set: this gateway has no API keys, so every key is refused and callers are public');
   }
-  const log = createLogger(config.logLevel, { service: 'dvc-gateway' });
-  const database = await openDatabase(config, log);
-  const db = collections(database.db);
-  await ensureIndexes(db);
-  if (config.seedOnStart && (await isCatalogueEmpty(db))) {
-    const summary = await loadSeedData(db);
-    log.info('catalogue seeded from seeds/data', { ...summary });
-  }
+  if (config.supergraph.kind === 'own') throw new Error('startPlain needs SUBGRAPHS or SUPERGRAPH_FILE');
+  const source = new SupergraphSource(config.supergraph, config.subgraphSecret, config.subgraphTimeoutMs, log);
+  const running = await startGateway({ config, source, secret: config.subgraphSecret as string, keys, log });
+  return { running, behind };
+}
 
-  // The population connector always crosses a real HTTP hop: to POPULATION_API_URL, or to the stub started here.
-  const stub = config.population.url
-    ? undefined
-    : await startPopulationStub({ port: 0, clients: { [config.population.clientId]: config.population.clientSecret } });
-  if (stub) log.info('population stub started', { url: stub.url });
-  if (config.auditHashKeyIsDefault) log.warn('AUDIT_HASH_KEY is not set: the audit trail uses the development key');
-  const population = createPopulationClient(config.population, config.population.url ?? (stub as { url: string }).url, log);
-
-  const httpServer = createHttpServer();
-  const gateway = await createServer({ config, database, log, population });
-  const graceful = new GracefulHttp(httpServer);
-  httpServer.on('request', graceful.handler(gateway.app));
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, resolve);
-  });
-  const { port } = httpServer.address() as AddressInfo;
-  log.info('gateway ready', { url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}/graphql` });
-
-  let shuttingDown = false;
+function onSignals(stoppable: Stoppable, config: GatewayConfig, log: Logger): void {
+  let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
-    if (shuttingDown) return;
-    shuttingDown = true;
+    if (stopping) return;
+    stopping = true;
     log.info('shutting down', { signal });
-    const timer = setTimeout(() => {
+    setTimeout(() => {
       log.error('shutdown took too long; exiting', { timeoutMs: config.shutdownTimeoutMs });
       process.exit(1);
-    }, config.shutdownTimeoutMs);
-    timer.unref();
+    }, config.shutdownTimeoutMs).unref();
     try {
-      // Refuse new connections, finish the requests already received, then stop Apollo.
-      const { unfinished } = await graceful.drain(Date.now() + config.shutdownTimeoutMs * 0.8);
+      // Refuse new connections, finish the requests already received, then stop what is behind.
+      const { unfinished } = await stoppable.running.drain(Date.now() + config.shutdownTimeoutMs * 0.8);
       if (unfinished > 0) log.warn('requests still running at the shutdown deadline were cut', { unfinished });
-      await gateway.stop();
-      log.debug('http drained');
-      await database.close(); // closes the driver, then stops the embedded database
-      await stub?.close();
+      for (const stop of stoppable.behind) await stop();
       log.info('stopped');
       process.exit(0);
     } catch (error) {
@@ -77,13 +103,25 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  // If the embedded database dies under us, requests fail with DATABASE_UNAVAILABLE; say why in the log.
-  void database.embedded?.exited.then((code) => {
-    if (!shuttingDown) log.error('the embedded database exited', { code });
-  });
+}
+
+async function main(): Promise<void> {
+  let config: GatewayConfig;
+  try {
+    config = readGatewayConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel, { service: 'dvc-gateway' });
+  const stoppable = config.supergraph.kind === 'own' ? await startAllInOne(process.env, config, log) : await startPlain(config, log);
+  onSignals(stoppable, config, log);
 }
 
 main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(error instanceof ConfigError ? 2 : 1);
 });

@@ -1,6 +1,6 @@
-import type { AgencyFieldResolvers, AgencySuccessionFieldResolvers } from '../src/__generated__/resolvers-types';
-import type { AgencyDocument } from '../src/db/documents';
-import type { Loaders } from '../src/loaders';
+import type { AgencyFieldResolvers, AgencySuccessionFieldResolvers } from '../../src/subgraphs/catalogue/__generated__/resolvers-types';
+import type { AgencyDocument } from '../../src/subgraphs/catalogue/documents';
+import type { Loaders } from '../../src/subgraphs/catalogue/loaders';
 import { loadAll, loadOne, required } from './load';
 
 /** Itself if it still exists, else (transitively) its successors. */

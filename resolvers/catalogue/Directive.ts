@@ -1,4 +1,4 @@
-import type { CitationFieldResolvers, CitedByFieldResolvers, DirectiveFieldResolvers, TaskFieldResolvers } from '../src/__generated__/resolvers-types';
+import type { CitationFieldResolvers, CitedByFieldResolvers, DirectiveFieldResolvers, TaskFieldResolvers } from '../../src/subgraphs/catalogue/__generated__/resolvers-types';
 import { loadAll, loadOne, required } from './load';
 
 export const Directive: DirectiveFieldResolvers = {

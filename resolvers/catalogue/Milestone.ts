@@ -1,4 +1,4 @@
-import type { MilestoneFieldResolvers, MilestoneStatusFieldResolvers } from '../src/__generated__/resolvers-types';
+import type { MilestoneFieldResolvers, MilestoneStatusFieldResolvers } from '../../src/subgraphs/catalogue/__generated__/resolvers-types';
 import { loadAll, loadOne, required } from './load';
 
 export const Milestone: MilestoneFieldResolvers = {

@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
-import type { ProvinceFieldResolvers } from '../src/__generated__/resolvers-types';
-import type { MilestoneDocument, ProvinceDocument } from '../src/db/documents';
-import { loadAll, loadOne, mergeUnique } from './load';
+import type { ProvinceFieldResolvers } from '../../src/subgraphs/catalogue/__generated__/resolvers-types';
+import type { MilestoneDocument, ProvinceDocument } from '../../src/subgraphs/catalogue/documents';
+import { loadAll, loadOne, mergeUnique, withoutErrors } from './load';
 
 /** The old units a province stands for: itself, or for a current unit the units it was formed from. */
 function oldUnits(province: ProvinceDocument): string[] {
@@ -11,7 +11,7 @@ function oldUnits(province: ProvinceDocument): string[] {
 const inDocumentOrder = (a: MilestoneDocument, b: MilestoneDocument): number => a.sortDocument.localeCompare(b.sortDocument) || a._id.localeCompare(b._id);
 
 async function milestonesOf(province: ProvinceDocument, loader: DataLoader<string, MilestoneDocument[]>, extra: MilestoneDocument[] = []): Promise<MilestoneDocument[]> {
-  return mergeUnique([...(await loader.loadMany(oldUnits(province))).filter((x): x is MilestoneDocument[] => Array.isArray(x)), extra], inDocumentOrder);
+  return mergeUnique([...withoutErrors(await loader.loadMany(oldUnits(province))), extra], inDocumentOrder);
 }
 
 export const Province: ProvinceFieldResolvers = {

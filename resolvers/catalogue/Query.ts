@@ -1,11 +1,10 @@
 import { maybeCacheControlFromInfo } from '@apollo/cache-control-types';
-import type { QueryFieldResolvers } from '../src/__generated__/resolvers-types';
-import { completionOverTime, milestoneBreakdown } from '../src/catalogue/breakdown';
-import { listDirectives } from '../src/catalogue/directives';
-import { findProvince, listAgencies, listMilestones, listProvinces, listServices } from '../src/catalogue/lists';
-import { search } from '../src/catalogue/search';
-import { directiveIdKey } from '../src/search/fold';
-import { CitizenQueries } from './Citizen';
+import type { QueryFieldResolvers } from '../../src/subgraphs/catalogue/__generated__/resolvers-types';
+import { completionOverTime, milestoneBreakdown } from '../../src/subgraphs/catalogue/queries/breakdown';
+import { listDirectives } from '../../src/subgraphs/catalogue/queries/directives';
+import { findProvince, listAgencies, listMilestones, listProvinces, listServices } from '../../src/subgraphs/catalogue/queries/lists';
+import { search } from '../../src/subgraphs/catalogue/queries/search';
+import { directiveIdKey } from '../../src/platform/fold';
 
 export const Query: QueryFieldResolvers = {
   health: async (_parent, _args, ctx, info) => {
@@ -25,5 +24,4 @@ export const Query: QueryFieldResolvers = {
   search: (_parent, { text, first }, ctx) => search(ctx.db, text, first),
   milestoneBreakdown: (_parent, { by, filter, count }, ctx) => milestoneBreakdown(ctx.db, by, filter, count ?? 'MILESTONES'),
   completionOverTime: (_parent, { filter }, ctx) => completionOverTime(ctx.db, filter),
-  ...CitizenQueries,
 };

@@ -1,4 +1,4 @@
-import type { BreakdownBucketFieldResolvers, SearchResultFieldResolvers } from '../src/__generated__/resolvers-types';
+import type { BreakdownBucketFieldResolvers, SearchResultFieldResolvers } from '../../src/subgraphs/catalogue/__generated__/resolvers-types';
 
 export const SearchResult: SearchResultFieldResolvers = {
   // Stored documents differ by their own fields; each kind has one that no other has.

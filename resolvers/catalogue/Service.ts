@@ -1,4 +1,4 @@
-import type { ServiceNameFieldResolvers, ServiceFieldResolvers } from '../src/__generated__/resolvers-types';
+import type { ServiceNameFieldResolvers, ServiceFieldResolvers } from '../../src/subgraphs/catalogue/__generated__/resolvers-types';
 import { loadAll, required } from './load';
 
 export const Service: ServiceFieldResolvers = {

@@ -1,9 +1,8 @@
-import type { Resolvers } from '../src/__generated__/resolvers-types';
-import { DateScalar } from '../src/scalars';
+import type { Resolvers } from '../../src/subgraphs/catalogue/__generated__/resolvers-types';
+import { DateScalar } from '../../src/platform/scalars';
 import { Agency, AgencySuccession } from './Agency';
-import { Citizen, Residence } from './Citizen';
-import { AgencyConnection, AuditEntryConnection, DirectiveConnection, MilestoneConnection, ServiceConnection } from './connections';
-import { AuditEntry } from './Citizen';
+import { Citizen } from './Citizen';
+import { AgencyConnection, DirectiveConnection, MilestoneConnection, ServiceConnection } from './connections';
 import { Citation, CitedBy, Directive, Task } from './Directive';
 import { Milestone, MilestoneStatus } from './Milestone';
 import { Province } from './Province';
@@ -11,6 +10,7 @@ import { Query } from './Query';
 import { BreakdownBucket, SearchResult } from './Search';
 import { Service, ServiceName } from './Service';
 
+/** The catalogue subgraph's resolvers, one file per type. */
 export const resolvers: Resolvers = {
   Date: DateScalar,
   Query,
@@ -28,11 +28,8 @@ export const resolvers: Resolvers = {
   SearchResult,
   BreakdownBucket,
   Citizen,
-  Residence,
   DirectiveConnection,
   ServiceConnection,
   MilestoneConnection,
   AgencyConnection,
-  AuditEntryConnection,
-  AuditEntry,
 };

@@ -5,10 +5,19 @@ export function loadOne<T>(loader: DataLoader<string, T | null>, id: string | nu
   return id ? loader.load(id) : null;
 }
 
-/** Referenced documents in reference order; references that resolve to nothing are left out. */
+/**
+ * Referenced documents in reference order; references that resolve to nothing
+ * are left out. A failed batch is an error, never a shorter list.
+ */
 export async function loadAll<T>(loader: DataLoader<string, T | null>, ids: readonly string[]): Promise<T[]> {
-  const found = await loader.loadMany(ids);
-  return found.filter((value): value is T => value !== null && !(value instanceof Error));
+  return withoutErrors(await loader.loadMany(ids)).filter((value): value is T => value !== null);
+}
+
+/** The values of a `loadMany`, or its first error: DataLoader hands errors back in place of values. */
+export function withoutErrors<T>(values: ReadonlyArray<T | Error>): T[] {
+  const failed = values.find((value): value is Error => value instanceof Error);
+  if (failed) throw failed;
+  return values as T[];
 }
 
 /** Several lists merged, each document once, in `compare` order. */

@@ -1,74 +1,104 @@
 import { GraphQLError } from 'graphql';
-import type { GraphQLFormattedError } from 'graphql';
-import { unwrapResolverError } from '@apollo/server/errors';
-import { OPERATION_LIMIT_MESSAGE } from './http/limits';
 import { MongoError, MongoNetworkError, MongoNotConnectedError, MongoOperationTimeoutError, MongoServerError, MongoServerSelectionError, MongoTopologyClosedError } from 'mongodb';
 
 /**
- * Error codes (`extensions.code`) the gateway returns. Documented in the README;
- * clients may switch on them, so they only ever gain members.
+ * The one registry of error codes (`extensions.code`) that the gateway and its
+ * subgraphs return, with the HTTP status they carry when they fail a whole
+ * request. Clients switch on these, so codes only ever gain members; the
+ * README's table is checked against this list (test/unit/errors.test.ts), and
+ * no code is spelled as a string anywhere else.
  */
-export const ErrorCode = {
-  /** An argument is malformed (bad cursor, page size out of range, unknown enum text). */
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  /** The database did not answer in time; retry later. Nothing was changed. */
-  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
-  /** The API key is unknown, malformed or revoked (HTTP 401). */
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  /** The caller's role does not allow this field, or the lookup purpose does not cover it. */
-  FORBIDDEN: 'FORBIDDEN',
-  /** The population database did not answer (timeout, error, circuit open); other fields still resolve. */
-  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
-  /** The audit trail could not be written, so the personal data was not returned. */
-  AUDIT_UNAVAILABLE: 'AUDIT_UNAVAILABLE',
-  /** The operation is too deep, has too many aliases, tokens or directives, or costs too much. */
-  OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
-  /** The request ran past EXECUTION_TIMEOUT_MS and was abandoned (HTTP 503). */
-  EXECUTION_TIMEOUT: 'EXECUTION_TIMEOUT',
-  /** Too many requests for this API key or address; retry after the Retry-After header. */
-  RATE_LIMITED: 'RATE_LIMITED',
-  /** The request body is larger than LIMIT_MAX_BODY_BYTES. */
-  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
-  /** A bug or unexpected failure; details are in the server log under the request id. */
-  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export const ERROR_CODES = {
+  BAD_USER_INPUT: { status: 400, when: 'an argument or variable is malformed' },
+  GRAPHQL_PARSE_FAILED: { status: 400, when: 'the operation does not parse' },
+  GRAPHQL_VALIDATION_FAILED: { status: 400, when: 'the operation does not match the schema' },
+  BAD_REQUEST: { status: 400, when: 'the HTTP request is not a GraphQL request the gateway accepts' },
+  UNAUTHENTICATED: { status: 401, when: 'the API key, or a subgraph request signature, is missing, unknown, malformed or revoked' },
+  FORBIDDEN: { status: 403, when: 'the caller may not see this field, purpose or subject' },
+  PERSISTED_QUERY_NOT_FOUND: { status: 200, when: 'an automatic persisted query hash is not known yet' },
+  PERSISTED_QUERY_NOT_ALLOWED: { status: 400, when: 'trusted-documents mode: the operation is not on the allow-list' },
+  OPERATION_LIMIT_EXCEEDED: { status: 400, when: 'the operation is too deep, too costly or asks for too much' },
+  PAYLOAD_TOO_LARGE: { status: 413, when: 'the request body is too large' },
+  RATE_LIMITED: { status: 429, when: 'too many requests, authentication failures or verifications' },
+  DATABASE_UNAVAILABLE: { status: 503, when: 'the database did not answer in time' },
+  UPSTREAM_UNAVAILABLE: { status: 503, when: 'the National Population Database did not answer' },
+  AUDIT_UNAVAILABLE: { status: 503, when: 'a lookup could not be recorded, so its data was withheld' },
+  SUBGRAPH_UNAVAILABLE: { status: 503, when: 'a subgraph did not answer; only its fields are null' },
+  EXECUTION_TIMEOUT: { status: 503, when: 'the request ran past its deadline' },
+  SHUTTING_DOWN: { status: 503, when: 'the instance is stopping' },
+  NOT_FOUND: { status: 404, when: 'no such route' },
+  INTERNAL_SERVER_ERROR: { status: 500, when: 'a bug; details are in the log under the request id' },
+} as const satisfies Record<string, { status: number; when: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** `ErrorCode.RATE_LIMITED === 'RATE_LIMITED'`: the spelling used everywhere. */
+export const ErrorCode = Object.fromEntries(Object.keys(ERROR_CODES).map((code) => [code, code])) as { readonly [C in ErrorCode]: C };
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+/** The JSON body of an error answered outside GraphQL execution (HTTP layers, export, rate limits). */
+export function errorBody(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): { errors: Array<{ message: string; extensions: Record<string, unknown> }> } {
+  return { errors: [{ message, extensions: { code, ...extensions } }] };
+}
+
+/** A GraphQL error with one of our codes. */
+export class CodedError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { code, ...extensions } });
+  }
+}
 
 /** A client mistake: the message says what was wrong and how to fix it. */
-export class BadUserInputError extends GraphQLError {
+export class BadUserInputError extends CodedError {
   constructor(message: string, argumentName?: string) {
-    super(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argumentName ? { argumentName } : {}) } });
+    super(ErrorCode.BAD_USER_INPUT, message, argumentName ? { argumentName } : {});
   }
 }
 
-export class ForbiddenError extends GraphQLError {
+export class ForbiddenError extends CodedError {
   constructor(message: string) {
-    super(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+    super(ErrorCode.FORBIDDEN, message);
   }
 }
 
-export class UpstreamUnavailableError extends GraphQLError {
+export class UpstreamUnavailableError extends CodedError {
   constructor(message = 'The National Population Database is unavailable; try again shortly.') {
-    super(message, { extensions: { code: ErrorCode.UPSTREAM_UNAVAILABLE } });
+    super(ErrorCode.UPSTREAM_UNAVAILABLE, message);
   }
 }
 
-export class AuditUnavailableError extends GraphQLError {
+export class AuditUnavailableError extends CodedError {
   constructor() {
-    super('The lookup could not be recorded in the audit trail, so its data is withheld. Try again shortly.', { extensions: { code: ErrorCode.AUDIT_UNAVAILABLE } });
+    super(ErrorCode.AUDIT_UNAVAILABLE, 'The lookup could not be recorded in the audit trail, so its data is withheld. Try again shortly.');
   }
 }
 
-export class DatabaseUnavailableError extends GraphQLError {
+export class DatabaseUnavailableError extends CodedError {
   constructor() {
-    super('The database is unavailable; nothing was changed. Try again shortly.', { extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } });
+    super(ErrorCode.DATABASE_UNAVAILABLE, 'The database is unavailable; nothing was changed. Try again shortly.');
+  }
+}
+
+export class OperationLimitError extends CodedError {
+  constructor(message: string) {
+    super(ErrorCode.OPERATION_LIMIT_EXCEEDED, message, { http: { status: ERROR_CODES.OPERATION_LIMIT_EXCEEDED.status } });
+  }
+}
+
+export class RateLimitedError extends CodedError {
+  constructor(message: string) {
+    super(ErrorCode.RATE_LIMITED, message);
   }
 }
 
 /** Server codes that mean "the server is going away or unreachable", not "your query is wrong". */
 const OUTAGE_CODES = new Set([6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436]);
 
-function isDatabaseOutage(error: unknown): boolean {
+/** True when a driver error means the database is out of reach (→ DATABASE_UNAVAILABLE). */
+export function isDatabaseOutage(error: unknown): boolean {
   if (!(error instanceof MongoError)) return false;
   return (
     error instanceof MongoServerSelectionError ||
@@ -77,31 +107,6 @@ function isDatabaseOutage(error: unknown): boolean {
     error instanceof MongoTopologyClosedError ||
     error instanceof MongoOperationTimeoutError ||
     error.hasErrorLabel('ResetPool') ||
-    (error instanceof MongoServerError && OUTAGE_CODES.has(Number(error.code)))
+    (error instanceof MongoServerError && (OUTAGE_CODES.has(Number(error.code)) || error.code === 50)) // 50: MaxTimeMSExpired
   );
-}
-
-/**
- * Apollo `formatError`: database outages become DATABASE_UNAVAILABLE, and any
- * error that is not one of ours loses its message and stack (they go to the log).
- */
-export function formatGatewayError(formatted: GraphQLFormattedError, error: unknown, onInternal: (error: unknown) => void): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
-  if (isDatabaseOutage(original)) {
-    return { message: new DatabaseUnavailableError().message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } };
-  }
-  if (OPERATION_LIMIT_MESSAGE.test(formatted.message)) {
-    return { message: formatted.message.replace(/^Syntax Error: /, ''), locations: formatted.locations, extensions: { code: ErrorCode.OPERATION_LIMIT_EXCEEDED } };
-  }
-  const code = formatted.extensions?.code;
-  if (code === ErrorCode.INTERNAL_SERVER_ERROR || (original instanceof Error && !(original instanceof GraphQLError) && code === undefined)) {
-    onInternal(original instanceof Error ? `${original.name}: ${original.message}` : original);
-    return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
-  }
-  // Apollo adds a stack trace outside production; clients never need it.
-  if (formatted.extensions && 'stacktrace' in formatted.extensions) {
-    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions;
-    return { ...formatted, extensions };
-  }
-  return formatted;
 }

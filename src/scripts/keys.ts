@@ -1,49 +1,64 @@
-import { apiKeys, createApiKey, revokeApiKey } from '../auth/api-keys';
-import { ROLES, type Role } from '../auth/principal';
-import { loadConfig } from '../config';
-import { openDatabase } from '../db/open';
-import { createLogger } from '../logger';
+import { apiKeyProblem, apiKeys, createApiKey, revokeApiKey, type NewApiKey } from '../gateway/api-keys';
+import { readDatabaseConfig, readLogLevel } from '../platform/config';
+import { openDatabase } from '../platform/db/open';
+import { ROLES, type Role } from '../platform/identity/principal';
+import { createLogger } from '../platform/logger';
+import { CITIZEN_FIELDS, LOOKUP_PURPOSES } from '../platform/population-api/purposes';
 
 const USAGE = `Usage:
-  npm run keys -- create --name <calling system> --role <${ROLES.join('|')}>
+  npm run keys -- create --name <calling system> --role <${ROLES.join('|')}> [--purposes P1,P2] [--fields f1,f2]
   npm run keys -- revoke <key id>
-  npm run keys -- list`;
+  npm run keys -- list
+Purposes: ${Object.keys(LOOKUP_PURPOSES).join(', ')} (default: every purpose).
+Fields: ${CITIZEN_FIELDS.join(', ')} (default: every field the purposes allow).`;
 
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(`--${name}`);
   return index >= 0 ? args[index + 1] : undefined;
 }
 
+function list(text: string | undefined): string[] | null {
+  return text === undefined ? null : text.split(',').map((item) => item.trim()).filter(Boolean);
+}
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+/** The key `create` was asked for, or exit 2 saying what is wrong. */
+function newKey(args: string[]): NewApiKey {
+  const name = option(args, 'name');
+  const role = option(args, 'role');
+  if (!name || !role) fail('create needs --name and --role');
+  const key: NewApiKey = { name, role: role as Role, purposes: list(option(args, 'purposes')), fields: list(option(args, 'fields')) };
+  const problem = apiKeyProblem(key);
+  if (problem) fail(problem);
+  return key;
+}
+
+function describe(key: { purposes?: string[] | null; fields?: string[] | null }): string {
+  return `purposes: ${key.purposes?.join(',') ?? 'all'}\tfields: ${key.fields?.join(',') ?? 'all'}`;
+}
+
 /** `npm run keys`: API keys for other portals, stored hashed in the gateway's database. */
 async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
-  if (!command || !['create', 'revoke', 'list'].includes(command)) {
-    process.stderr.write(`${USAGE}\n`);
-    process.exit(2);
-  }
-  const name = option(args, 'name');
-  const role = option(args, 'role');
-  if (command === 'create' && (!name || !role || !ROLES.includes(role as Role))) {
-    process.stderr.write(`create needs --name and --role (one of ${ROLES.join(', ')})\n${USAGE}\n`);
-    process.exit(2);
-  }
-  if (command === 'revoke' && !args[0]) {
-    process.stderr.write(`revoke needs a key id\n${USAGE}\n`);
-    process.exit(2);
-  }
-  const config = loadConfig();
-  const database = await openDatabase(config, createLogger('warn', { service: 'keys' }));
+  if (!command || !['create', 'revoke', 'list'].includes(command)) fail('');
+  const key = command === 'create' ? newKey(args) : undefined;
+  if (command === 'revoke' && !args[0]) fail('revoke needs a key id');
+  const database = await openDatabase(readDatabaseConfig(process.env), createLogger(readLogLevel(process.env) === 'debug' ? 'debug' : 'warn', { service: 'keys' }), 'dvc-keys');
   try {
-    if (command === 'create') {
-      const { key, id } = await createApiKey(database.db, name as string, role as Role);
-      process.stdout.write(`Created key ${id} (${role}) for "${name}". Store it now; it is not shown again:\n${key}\n`);
+    if (key) {
+      const created = await createApiKey(database.db, key);
+      process.stdout.write(`Created key ${created.id} (${key.role}; ${describe(key)}) for "${key.name}". Store it now; it is not shown again:\n${created.key}\n`);
     } else if (command === 'revoke') {
       const revoked = await revokeApiKey(database.db, args[0] as string);
       process.stdout.write(revoked ? `Revoked ${args[0]}.\n` : `No active key ${args[0]}.\n`);
       if (!revoked) process.exitCode = 1;
     } else {
-      for (const key of await apiKeys(database.db).find({}).sort({ createdAt: 1 }).toArray()) {
-        process.stdout.write(`${key._id}\t${key.role}\t${key.revokedAt ? 'revoked' : 'active'}\t${key.createdAt.toISOString()}\t${key.name}\n`);
+      for (const stored of await apiKeys(database.db).find({}).sort({ createdAt: 1 }).toArray()) {
+        process.stdout.write(`${stored._id}\t${stored.role}\t${stored.revokedAt ? 'revoked' : 'active'}\t${stored.createdAt.toISOString()}\t${describe(stored)}\t${stored.name}\n`);
       }
     }
   } finally {

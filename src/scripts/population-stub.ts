@@ -1,6 +1,6 @@
-import { ConfigError } from '../config';
-import { loadStubConfig } from '../connectors/population/stub/config';
-import { startPopulationStub } from '../connectors/population/stub/server';
+import { ConfigError } from '../platform/config';
+import { loadStubConfig } from '../stubs/population/config';
+import { startPopulationStub } from '../stubs/population/server';
 
 /** `npm run population-stub`: the National Population Database stub as a standalone service (synthetic data only). */
 async function main(): Promise<void> {

@@ -1,8 +1,8 @@
-import { isCatalogueEmpty, loadSeedData, readSeedData, validateSeedData } from '../../seeds/load';
-import { loadConfig } from '../config';
-import { collections, ensureIndexes } from '../db/collections';
-import { openDatabase } from '../db/open';
-import { createLogger } from '../logger';
+import { readDatabaseConfig, readLogLevel } from '../platform/config';
+import { openDatabase } from '../platform/db/open';
+import { createLogger } from '../platform/logger';
+import { catalogueCollections, ensureCatalogueIndexes } from '../subgraphs/catalogue/collections';
+import { isCatalogueEmpty, loadSeedData, readSeedData, validateSeedData } from '../subgraphs/catalogue/seed/load';
 
 /**
  * `npm run seed`: validates seeds/data and loads it into the configured database
@@ -21,12 +21,11 @@ async function main(): Promise<void> {
     process.stdout.write(`Seed data is consistent: ${counts}.\n`);
     return;
   }
-  const config = loadConfig();
-  const log = createLogger(config.logLevel, { service: 'seed' });
-  const database = await openDatabase(config, log);
+  const config = readDatabaseConfig(process.env);
+  const database = await openDatabase(config, createLogger(readLogLevel(process.env), { service: 'seed' }), 'dvc-seed');
   try {
-    const db = collections(database.db);
-    await ensureIndexes(db);
+    const db = catalogueCollections(database.db);
+    await ensureCatalogueIndexes(db);
     const wasEmpty = await isCatalogueEmpty(db);
     const summary = await loadSeedData(db, data);
     process.stdout.write(`${wasEmpty ? 'Loaded' : 'Reloaded'} seed data into ${config.databaseName}: ${JSON.stringify(summary)}\n`);

@@ -3,41 +3,75 @@ import { Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDef
 /** Byte-order mark: Excel reads a CSV as UTF-8 (and so shows Vietnamese correctly) only with it. */
 export const UTF8_BOM = '\uFEFF';
 
-/** One CSV cell: quoted when it holds a comma, quote, or line break (RFC 4180). */
+/**
+ * Text a spreadsheet would run as a formula (OWASP "CSV injection"): cells
+ * starting with =, +, -, @, tab or carriage return get a leading apostrophe,
+ * which spreadsheets show as text and do not evaluate.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV cell: formulas neutralised, quoted when it holds a comma, quote, or line break (RFC 4180). */
 export function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export function csvLine(cells: readonly string[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
+/** More columns than the export allows (EXPORT_MAX_COLUMNS). */
+export class TooManyColumnsError extends Error {
+  constructor(readonly limit: number) {
+    super(`The selection has more than ${limit} columns; select fewer fields.`);
+  }
+}
+
 /**
  * The leaf fields of a selection set as dotted column names ("leadAgencies.name"),
- * in selection order, following fragments; aliases name the columns.
+ * in selection order, following fragments; aliases name the columns. Each
+ * fragment's columns are computed once (a fragment spread twice per level
+ * cannot double the work), a fragment inside itself is skipped, and the
+ * count stops at `maxColumns`.
  */
-export function columnsOf(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, prefix = ''): string[] {
-  const columns: string[] = [];
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if (selection.name.value === '__typename' && prefix === '') continue;
-      const name = `${prefix}${selection.alias?.value ?? selection.name.value}`;
-      if (selection.selectionSet) columns.push(...columnsOf(selection.selectionSet, fragments, `${name}.`));
-      else columns.push(name);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      columns.push(...columnsOf(selection.selectionSet, fragments, prefix));
-    } else {
-      const fragment = fragments.get(selection.name.value);
-      if (fragment) columns.push(...columnsOf(fragment.selectionSet, fragments, prefix));
+export function columnsOf(selectionSet: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, maxColumns: number): string[] {
+  const memo = new Map<string, string[]>();
+  const walk = (set: SelectionSetNode, prefix: string, inside: ReadonlySet<string>): string[] => {
+    const columns: string[] = [];
+    const add = (names: string[]): void => {
+      for (const name of names) columns.push(prefix + name);
+      if (columns.length > maxColumns) throw new TooManyColumnsError(maxColumns);
+    };
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (selection.name.value === '__typename' && prefix === '') continue;
+        const name = selection.alias?.value ?? selection.name.value;
+        add(selection.selectionSet ? walk(selection.selectionSet, '', inside).map((column) => `${name}.${column}`) : [name]);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        add(walk(selection.selectionSet, '', inside));
+      } else {
+        const fragment = fragments.get(selection.name.value);
+        if (!fragment || inside.has(fragment.name.value)) continue;
+        let cached = memo.get(fragment.name.value);
+        if (!cached) {
+          cached = walk(fragment.selectionSet, '', new Set([...inside, fragment.name.value]));
+          memo.set(fragment.name.value, cached);
+        }
+        add(cached);
+      }
     }
-  }
-  return [...new Set(columns)];
+    return [...new Set(columns)];
+  };
+  return walk(selectionSet, '', new Set());
 }
 
 /** The value at a dotted path; lists along the way are flattened and joined with "; ". */
 export function cellValue(row: unknown, path: readonly string[]): string {
   const values = collect(row, path);
-  return values.filter((v) => v !== null && v !== undefined).map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join('; ');
+  return values
+    .filter((v) => v !== null && v !== undefined)
+    .map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v)))
+    .join('; ');
 }
 
 function collect(value: unknown, path: readonly string[]): unknown[] {

@@ -22,8 +22,9 @@ export interface IdeRouterOptions {
   graphqlPath: string;
 }
 
-export type { IdeExample, IdePageConfig } from './ide-page-config';
-import type { IdeExample, IdePageConfig } from './ide-page-config';
+export type { IdeExample, IdePageConfig } from './page-config';
+import type { IdeExample, IdePageConfig } from './page-config';
+import { projectPath } from '../../platform/paths';
 
 interface IdeManifest {
   /** Logical name (e.g. "ide.js") → hashed file name in assets/. */
@@ -63,16 +64,15 @@ const ENCODING_SUFFIX: Readonly<Record<string, string>> = { br: '.br', gzip: '.g
 /** A plain file name: no path separators, no leading dot. */
 const ASSET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** dist/ide seen from src/http (tests via swc) or dist/src/http (built); undefined when not built. */
+/** dist/ide as scripts/build-ide.js writes it; undefined when not built. */
 export function findIdeAssets(): string | undefined {
-  const candidates = [resolve(__dirname, '..', '..', 'ide'), resolve(__dirname, '..', '..', 'dist', 'ide')];
-  return candidates.find((dir) => existsSync(join(dir, 'manifest.json')));
+  const dir = projectPath('dist', 'ide');
+  return existsSync(join(dir, 'manifest.json')) ? dir : undefined;
 }
 
-/** schema/examples seen from src/http or dist/src/http. */
+/** schema/examples: the ready-made operations. */
 export function findExamplesDir(): string {
-  const candidates = [resolve(__dirname, '..', '..', 'schema', 'examples'), resolve(__dirname, '..', '..', '..', 'schema', 'examples')];
-  return candidates.find((dir) => existsSync(dir)) ?? candidates[0];
+  return projectPath('schema', 'examples');
 }
 
 /** The ready-made operations in `dir`, in file-name order; none when the folder does not exist. */

@@ -1,5 +1,6 @@
 import { MongoClient, type Db } from 'mongodb';
 import type { Logger } from '../logger';
+import { setReadTimeLimit } from './queries';
 
 export interface DatabaseConnection {
   client: MongoClient;
@@ -20,8 +21,10 @@ export interface ConnectOptions {
   databaseName: string;
   /** Keep retrying this long at start before giving up. */
   connectTimeoutMs: number;
-  /** Per-operation wait for a reachable server once running (→ DATABASE_UNAVAILABLE). */
+  /** Longest one operation may take, server selection included (→ DATABASE_UNAVAILABLE). */
   requestTimeoutMs: number;
+  /** Shown in the server's logs and currentOp: which component connected. */
+  appName: string;
   log: Logger;
 }
 
@@ -31,11 +34,15 @@ export interface ConnectOptions {
  */
 export async function connectDatabase(options: ConnectOptions): Promise<DatabaseConnection> {
   const deadline = Date.now() + options.connectTimeoutMs;
+  setReadTimeLimit(options.requestTimeoutMs);
   const client = new MongoClient(options.uri, {
     serverSelectionTimeoutMS: options.requestTimeoutMs,
     connectTimeoutMS: options.requestTimeoutMs,
-    appName: 'dvc-gateway',
-    // Command events feed the database-command metric (src/http/metrics.ts).
+    // The client stops waiting after twice the request timeout; the server's own limit
+    // (maxTimeMS on every read, src/platform/db/queries.ts) ends the work first.
+    socketTimeoutMS: options.requestTimeoutMs * 2,
+    appName: options.appName,
+    // Command events feed the database-command metric (src/platform/subgraph/metrics.ts).
     monitorCommands: true,
   });
   for (let attempt = 1; ; attempt += 1) {

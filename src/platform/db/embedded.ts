@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { Logger } from '../logger';
+import { projectPath } from '../paths';
 
 const LAUNCHER_FILES = ['go.mod', 'go.sum', 'main.go'];
 
@@ -23,10 +24,9 @@ export interface EmbeddedDatabase {
   readonly exited: Promise<number | null>;
 }
 
-/** The Go launcher that embeds FerretDB v1.24.2 on SQLite: tools/ferretdb, seen from src/db (tests) or dist/src/db (built). */
+/** The Go launcher that embeds FerretDB v1.24.2 on SQLite: tools/ferretdb. */
 function sourceDir(): string {
-  const fromSource = resolve(__dirname, '..', '..', 'tools', 'ferretdb');
-  return existsSync(join(fromSource, 'main.go')) ? fromSource : resolve(__dirname, '..', '..', '..', 'tools', 'ferretdb');
+  return projectPath('tools', 'ferretdb');
 }
 
 /** Path of the cached launcher binary, keyed by a hash of its sources so an upgrade rebuilds it. */

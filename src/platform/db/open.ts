@@ -1,4 +1,4 @@
-import type { GatewayConfig } from '../config';
+import type { DatabaseConfig } from '../config';
 import type { Logger } from '../logger';
 import { connectDatabase, type DatabaseConnection } from './client';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded';
@@ -10,7 +10,7 @@ export interface OpenDatabase extends DatabaseConnection {
 }
 
 /** Connects to MONGODB_URI, or starts the embedded local database and connects to it. */
-export async function openDatabase(config: GatewayConfig, log: Logger): Promise<OpenDatabase> {
+export async function openDatabase(config: DatabaseConfig, log: Logger, appName: string): Promise<OpenDatabase> {
   let embedded: EmbeddedDatabase | undefined;
   let uri = config.mongodbUri;
   if (!uri) {
@@ -23,6 +23,7 @@ export async function openDatabase(config: GatewayConfig, log: Logger): Promise<
       databaseName: config.databaseName,
       connectTimeoutMs: config.dbConnectTimeoutMs,
       requestTimeoutMs: config.dbRequestTimeoutMs,
+      appName,
       log,
     });
     return {

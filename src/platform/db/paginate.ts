@@ -1,8 +1,11 @@
 import type { Collection, Filter, Sort } from 'mongodb';
 import { BadUserInputError } from '../errors';
+import { readOptions } from './queries';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
+/** Largest page the CSV export may ask for, one connection at a time (src/gateway/export). */
+export const MAX_EXPORT_PAGE_SIZE = 5_000;
 
 export interface PageArgs {
   first?: number | null;
@@ -70,13 +73,28 @@ export async function paginate<T extends { _id: string }>(
     query = { $and: [filter, seek] } as Filter<T>;
   }
   const sort: Sort = { [order.field]: order.direction, _id: 1 };
-  const found = limit === 0 ? [] : ((await collection.find(query).sort(sort).limit(limit + 1).toArray()) as T[]);
+  const found = limit === 0 ? [] : ((await collection.find(query, readOptions()).sort(sort).limit(limit + 1).toArray()) as T[]);
   const nodes = found.slice(0, limit);
   return {
     nodes,
     cursors: nodes.map((node) => encodeCursor(String(node[order.field] ?? ''), node._id)),
     hasNextPage: found.length > limit,
     hasPreviousPage: Boolean(args.after),
-    count: () => collection.countDocuments(filter),
+    count: () => collection.countDocuments(filter, readOptions()),
+  };
+}
+
+/** The fields every `...Connection` type has, resolved from a page (shared by every subgraph's connection resolvers). */
+export function connectionFields<T>() {
+  return {
+    edges: (page: Page<T>) => page.nodes.map((node, index) => ({ node, cursor: page.cursors[index] ?? '' })),
+    nodes: (page: Page<T>) => page.nodes,
+    pageInfo: (page: Page<T>) => ({
+      hasNextPage: page.hasNextPage,
+      hasPreviousPage: page.hasPreviousPage,
+      startCursor: page.cursors[0] ?? null,
+      endCursor: page.cursors[page.cursors.length - 1] ?? null,
+    }),
+    totalCount: (page: Page<T>) => page.count(),
   };
 }

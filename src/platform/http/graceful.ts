@@ -1,4 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { ErrorCode } from '../errors';
+import { sendError } from './respond';
 
 /**
  * Graceful HTTP shutdown. Requests received before the signal finish; requests
@@ -12,14 +14,11 @@ export class GracefulHttp {
   private inFlight = 0;
   private draining = false;
 
-  constructor(private readonly server: Server) {}
-
   /** Wraps the request handler to count requests in flight and refuse new ones while draining. */
   handler(app: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
     return (req, res) => {
       if (this.draining) {
-        res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '1' });
-        res.end(JSON.stringify({ errors: [{ message: 'The gateway is shutting down; retry on another instance.', extensions: { code: 'SHUTTING_DOWN' } }] }));
+        sendError(res, ErrorCode.SHUTTING_DOWN, 'The gateway is shutting down; retry on another instance.', { headers: { connection: 'close', 'retry-after': '1' } });
         return;
       }
       this.inFlight += 1;
@@ -28,8 +27,8 @@ export class GracefulHttp {
     };
   }
 
-  /** Waits until no request is in flight and none has arrived for a moment (or `deadline`), then closes everything. */
-  async drain(deadline: number): Promise<{ unfinished: number }> {
+  /** Waits until no request is in flight and none has arrived for a moment (or `deadline`), then closes `server`. */
+  async drain(server: Server, deadline: number): Promise<{ unfinished: number }> {
     this.draining = true;
     for (let quietSince = Date.now(); Date.now() < deadline; ) {
       await new Promise((resolve) => setTimeout(resolve, 25));
@@ -37,8 +36,8 @@ export class GracefulHttp {
       else if (Date.now() - quietSince >= 250) break;
     }
     const unfinished = this.inFlight;
-    this.server.close();
-    this.server.closeAllConnections();
+    server.close();
+    server.closeAllConnections();
     return { unfinished };
   }
 }

@@ -1,4 +1,5 @@
-import { ConfigError, DEV_POPULATION_CLIENT } from '../../../config';
+import { ConfigError, readInt, readNumber, readText, type Env } from '../../platform/config';
+import { DEV_POPULATION_CLIENT } from '../../platform/population-api/purposes';
 import { DEFAULT_FAULTS, FAULT_LIMITS, type StubFaults, type StubMode } from './server';
 
 /** Settings of the standalone stub (`npm run population-stub`), read from the environment. */
@@ -10,38 +11,13 @@ export interface StubConfig extends StubFaults {
   adminToken: string;
 }
 
-type Env = Record<string, string | undefined>;
-
 export const DEFAULT_STUB_PORT = 4100;
-/** The gateway's development credentials, so both start paired without configuration. */
+/** The connector's development credentials, so both start paired without configuration. */
 export const DEFAULT_STUB_CLIENTS = `${DEV_POPULATION_CLIENT.id}:${DEV_POPULATION_CLIENT.secret}`;
 export const DEFAULT_STUB_ADMIN_TOKEN = 'dev-admin-token';
 
-function raw(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function readWholeNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const text = raw(env, name);
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text)) throw new ConfigError(name, `must be a whole number, got "${text}"`);
-  const value = Number(text);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-function readNumber(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const text = raw(env, name);
-  if (text === undefined) return fallback;
-  if (!/^\d+(\.\d+)?$|^\.\d+$/.test(text)) throw new ConfigError(name, `must be a number, got "${text}"`);
-  const value = Number(text);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
 function readMode(env: Env): StubMode {
-  const text = raw(env, 'POPULATION_STUB_MODE');
+  const text = readText(env, 'POPULATION_STUB_MODE');
   if (text === undefined) return DEFAULT_FAULTS.mode;
   if (text === 'normal' || text === 'slow' || text === 'outage') return text;
   throw new ConfigError('POPULATION_STUB_MODE', `must be normal, slow or outage, got "${text}"`);
@@ -50,7 +26,7 @@ function readMode(env: Env): StubMode {
 /** "id:secret,id2:secret2"; a secret may contain ':' (split at the first one). Secrets never appear in messages. */
 function readClients(env: Env): Record<string, string> {
   const name = 'POPULATION_STUB_CLIENTS';
-  const text = raw(env, name) ?? DEFAULT_STUB_CLIENTS;
+  const text = readText(env, name) ?? DEFAULT_STUB_CLIENTS;
   const clients: Record<string, string> = {};
   text.split(',').forEach((entry, index) => {
     const colon = entry.indexOf(':');
@@ -66,15 +42,15 @@ function readClients(env: Env): Record<string, string> {
 /** Reads and validates the stub's settings; a bad value throws a ConfigError naming the variable. */
 export function loadStubConfig(env: Env = process.env): StubConfig {
   return {
-    port: readWholeNumber(env, 'POPULATION_STUB_PORT', DEFAULT_STUB_PORT, 0, 65_535),
-    host: raw(env, 'POPULATION_STUB_HOST') ?? '127.0.0.1',
+    port: readInt(env, 'POPULATION_STUB_PORT', DEFAULT_STUB_PORT, 0, 65_535),
+    host: readText(env, 'POPULATION_STUB_HOST') ?? '127.0.0.1',
     clients: readClients(env),
-    adminToken: raw(env, 'POPULATION_STUB_ADMIN_TOKEN') ?? DEFAULT_STUB_ADMIN_TOKEN,
-    latencyMs: readWholeNumber(env, 'POPULATION_STUB_LATENCY_MS', DEFAULT_FAULTS.latencyMs, FAULT_LIMITS.latencyMs.min, FAULT_LIMITS.latencyMs.max),
-    jitterMs: readWholeNumber(env, 'POPULATION_STUB_JITTER_MS', DEFAULT_FAULTS.jitterMs, FAULT_LIMITS.jitterMs.min, FAULT_LIMITS.jitterMs.max),
+    adminToken: readText(env, 'POPULATION_STUB_ADMIN_TOKEN') ?? DEFAULT_STUB_ADMIN_TOKEN,
+    latencyMs: readInt(env, 'POPULATION_STUB_LATENCY_MS', DEFAULT_FAULTS.latencyMs, FAULT_LIMITS.latencyMs.min, FAULT_LIMITS.latencyMs.max),
+    jitterMs: readInt(env, 'POPULATION_STUB_JITTER_MS', DEFAULT_FAULTS.jitterMs, FAULT_LIMITS.jitterMs.min, FAULT_LIMITS.jitterMs.max),
     errorRate: readNumber(env, 'POPULATION_STUB_ERROR_RATE', DEFAULT_FAULTS.errorRate, FAULT_LIMITS.errorRate.min, FAULT_LIMITS.errorRate.max),
     mode: readMode(env),
-    slowMs: readWholeNumber(env, 'POPULATION_STUB_SLOW_MS', DEFAULT_FAULTS.slowMs, FAULT_LIMITS.slowMs.min, FAULT_LIMITS.slowMs.max),
+    slowMs: readInt(env, 'POPULATION_STUB_SLOW_MS', DEFAULT_FAULTS.slowMs, FAULT_LIMITS.slowMs.min, FAULT_LIMITS.slowMs.max),
     rateLimitPerSecond: readNumber(
       env,
       'POPULATION_STUB_RATE_LIMIT',

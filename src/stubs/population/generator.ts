@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseCitizenId, type CitizenIdParts } from '../citizen-id';
-import type { CitizenRecord, ResidenceRecord } from '../purposes';
-import { mulberry32 } from '../../../random';
+import { OLD_PROVINCES, parseCitizenId, type CitizenIdParts } from '../../platform/population-api/citizen-id';
+import type { CitizenRecord, ResidenceRecord } from '../../platform/population-api/purposes';
+import { mulberry32 } from '../../platform/random';
 
 /**
  * Synthetic citizens for the population database stub. Everything is derived
@@ -22,36 +20,6 @@ export const DECEASED_RATE = 0.02;
 // ---------------------------------------------------------------------------
 // Provinces
 
-interface OldProvince {
-  /** 2-digit GSO code before July 2025, e.g. "91". */
-  code: string;
-  /** 3-digit code used in citizen IDs, e.g. "091". */
-  cccdCode: string;
-  /** Current (post-July-2025) unit it became part of. */
-  mergedIntoCode: string;
-}
-
-/** The pre-2025 province table; looked up from src/ and from dist/src/ alike. */
-function loadOldProvinces(): OldProvince[] {
-  const roots = [join(__dirname, '..', '..', '..', '..'), join(__dirname, '..', '..', '..', '..', '..')];
-  for (const root of roots) {
-    let text: string;
-    try {
-      text = readFileSync(join(root, 'seeds', 'data', 'provinces-before-2025-07.csv'), 'utf8');
-    } catch {
-      continue; // try the next location
-    }
-    const [, ...rows] = text.trim().split(/\r?\n/);
-    return rows.map((row) => {
-      const cells = row.split(',');
-      // merged_into_code is the last column, so a comma in a name cannot shift it.
-      return { code: cells[0] ?? '', cccdCode: cells[1] ?? '', mergedIntoCode: cells[cells.length - 1] ?? '' };
-    });
-  }
-  throw new Error('provinces-before-2025-07.csv not found in seeds/data');
-}
-
-const OLD_PROVINCES = loadOldProvinces();
 const OLD_PROVINCE_BY_CODE = new Map(OLD_PROVINCES.map((province) => [province.code, province]));
 /** The 34 current units, as the merge table names them. */
 export const CURRENT_PROVINCE_CODES: readonly string[] = [...new Set(OLD_PROVINCES.map((province) => province.mergedIntoCode))].sort();

@@ -12,7 +12,7 @@ import {
   type CitizenRecord,
   type ExtractedCitizen,
   type LookupPurpose,
-} from '../purposes';
+} from '../../platform/population-api/purposes';
 import { generateCitizen } from './generator';
 
 /**

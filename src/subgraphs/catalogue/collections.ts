@@ -1,28 +1,24 @@
 import type { Collection, Db } from 'mongodb';
-import { auditCollection, type AuditEntryDocument } from '../audit/audit-log';
 import type { AgencyDocument, DirectiveDocument, MetaDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from './documents';
 
-/** Typed handles on the catalogue collections; the one place collection names are spelled. */
-export interface Collections {
+/** Typed handles on the catalogue's collections; the one place their names are spelled. */
+export interface CatalogueCollections {
   directives: Collection<DirectiveDocument>;
   services: Collection<ServiceDocument>;
   milestones: Collection<MilestoneDocument>;
   agencies: Collection<AgencyDocument>;
   provinces: Collection<ProvinceDocument>;
-  /** Append-only record of citizen lookups (src/audit). */
-  auditLog: Collection<AuditEntryDocument>;
   /** Facts about the catalogue itself, such as the completion marker of a synthetic load (seeds/synthetic-load.ts). */
   meta: Collection<MetaDocument>;
 }
 
-export function collections(db: Db): Collections {
+export function catalogueCollections(db: Db): CatalogueCollections {
   return {
     directives: db.collection<DirectiveDocument>('directives'),
     services: db.collection<ServiceDocument>('services'),
     milestones: db.collection<MilestoneDocument>('milestones'),
     agencies: db.collection<AgencyDocument>('agencies'),
     provinces: db.collection<ProvinceDocument>('provinces'),
-    auditLog: auditCollection(db),
     meta: db.collection<MetaDocument>('meta'),
   };
 }
@@ -32,7 +28,7 @@ export function collections(db: Db): Collections {
  * runs at every start. Only plain single and compound indexes: the local
  * database supports nothing else.
  */
-export async function ensureIndexes(c: Collections): Promise<void> {
+export async function ensureCatalogueIndexes(c: CatalogueCollections): Promise<void> {
   await Promise.all([
     c.directives.createIndex({ idKey: 1 }, { unique: true, name: 'idKey_unique' }),
     c.directives.createIndex({ dateSort: -1, _id: 1 }, { name: 'dateSort' }),
@@ -54,7 +50,5 @@ export async function ensureIndexes(c: Collections): Promise<void> {
     c.milestones.createIndex({ provinceIds: 1 }, { name: 'province' }),
     c.agencies.createIndex({ name: 1 }, { name: 'name' }),
     c.provinces.createIndex({ code: 1, era: 1 }, { unique: true, name: 'code_era_unique' }),
-    c.auditLog.createIndex({ atIso: -1, _id: 1 }, { name: 'at' }),
-    c.auditLog.createIndex({ subjectHash: 1 }, { name: 'subject' }),
   ]);
 }

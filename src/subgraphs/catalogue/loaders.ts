@@ -1,16 +1,16 @@
 import DataLoader from 'dataloader';
 import type { Collection, Sort } from 'mongodb';
-import type { Collections } from '../db/collections';
-import { matchAny, READ_WHOLE } from '../db/queries';
-import type { AgencyDocument, DirectiveDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from '../db/documents';
+import { matchAny, readWhole } from '../../platform/db/queries';
+import type { CatalogueCollections } from './collections';
+import type { AgencyDocument, DirectiveDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from './documents';
 
 /**
- * How loaders reach the database. `batched` (the gateway): one query per batch
- * of keys, cached for the request. `naive`: one query per key and per field,
- * no cache — what a resolver calling the driver directly does; it exists only
- * so the benchmark (bench/) can compare the two on the same resolvers.
+ * DataLoader options applied to every loader. The subgraph always batches and
+ * caches per request (the defaults); the benchmark passes `{ batch: false,
+ * cache: false }` to measure what resolvers calling the driver directly cost
+ * (bench/naive.ts).
  */
-export type LoaderMode = 'batched' | 'naive';
+export type LoaderOptions = Pick<DataLoader.Options<string, unknown>, 'batch' | 'cache'>;
 
 /**
  * Loads documents by a unique field in one query per batch (equality for a
@@ -19,7 +19,7 @@ export type LoaderMode = 'batched' | 'naive';
  */
 function byFieldLoader<T extends { _id: string }>(collection: Collection<T>, field: keyof T & string, options: DataLoader.Options<string, T | null>): DataLoader<string, T | null> {
   return new DataLoader<string, T | null>(async (keys) => {
-    const found = (await collection.find(matchAny<T>(field, keys), READ_WHOLE).toArray()) as T[];
+    const found = (await collection.find(matchAny<T>(field, keys), readWhole()).toArray()) as T[];
     const byKey = new Map(found.map((doc) => [String(doc[field]), doc]));
     return keys.map((key) => byKey.get(key) ?? null);
   }, options);
@@ -31,7 +31,7 @@ function byFieldLoader<T extends { _id: string }>(collection: Collection<T>, fie
  */
 function byReferenceLoader<T extends { _id: string }>(collection: Collection<T>, path: string, values: (doc: T) => string[], sort: Sort, options: DataLoader.Options<string, T[]>): DataLoader<string, T[]> {
   return new DataLoader<string, T[]>(async (keys) => {
-    const found = (await collection.find(matchAny<T>(path, keys), READ_WHOLE).sort(sort).toArray()) as T[];
+    const found = (await collection.find(matchAny<T>(path, keys), readWhole()).sort(sort).toArray()) as T[];
     const byKey = new Map<string, T[]>(keys.map((key) => [key, []]));
     for (const doc of found) for (const value of values(doc)) byKey.get(value)?.push(doc);
     return keys.map((key) => byKey.get(key) ?? []);
@@ -67,8 +67,7 @@ export interface Loaders {
   milestonesEverywhere: DataLoader<string, MilestoneDocument[]>;
 }
 
-export function createLoaders(db: Collections, mode: LoaderMode = 'batched'): Loaders {
-  const loaderOptions = mode === 'batched' ? {} : { batch: false, cache: false };
+export function createLoaders(db: CatalogueCollections, loaderOptions: LoaderOptions = {}): Loaders {
   return {
     directive: byFieldLoader(db.directives, '_id', loaderOptions),
     directiveByKey: byFieldLoader(db.directives, 'idKey', loaderOptions),
@@ -88,7 +87,7 @@ export function createLoaders(db: Collections, mode: LoaderMode = 'batched'): Lo
     milestonesPendingInProvince: byReferenceLoader(db.milestones, 'status.pendingProvinceIds', (m) => m.status?.pendingProvinceIds ?? [], IN_DOCUMENT_ORDER, loaderOptions),
     milestonesPilotInProvince: byReferenceLoader(db.milestones, 'status.pilotProvinceIds', (m) => m.status?.pilotProvinceIds ?? [], IN_DOCUMENT_ORDER, loaderOptions),
     milestonesEverywhere: new DataLoader<string, MilestoneDocument[]>(async (keys) => {
-      const found = await db.milestones.find({ allProvinces: true }, READ_WHOLE).sort(IN_DOCUMENT_ORDER).toArray();
+      const found = await db.milestones.find({ allProvinces: true }, readWhole()).sort(IN_DOCUMENT_ORDER).toArray();
       return keys.map(() => found);
     }, loaderOptions),
   };

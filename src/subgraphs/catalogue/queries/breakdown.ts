@@ -1,6 +1,6 @@
 import type { Document } from 'mongodb';
-import type { Collections } from '../db/collections';
-import { READ_WHOLE } from '../db/queries';
+import type { CatalogueCollections } from '../collections';
+import { readWhole } from '../../../platform/db/queries';
 import { milestoneFilter, type MilestoneFilterInput } from './filters';
 
 export type BreakdownDimension = 'STATUS' | 'LEVEL' | 'LEAD_AGENCY' | 'LEAD_AGENCY_TODAY' | 'DIRECTIVE' | 'PROVINCE' | 'DONE_PROVINCE' | 'PILOT_PROVINCE' | 'DUE_YEAR' | 'DUE_QUARTER' | 'REPORT_DATE';
@@ -29,12 +29,12 @@ export interface CompletionPoint {
   notDone: number;
 }
 
-export async function completionOverTime(db: Collections, filter: MilestoneFilterInput | null | undefined): Promise<CompletionPoint[]> {
+export async function completionOverTime(db: CatalogueCollections, filter: MilestoneFilterInput | null | undefined): Promise<CompletionPoint[]> {
   const rows = await db.milestones
     .aggregate<{ _id: { asOf: string | null; state: string | null }; count: number }>([
       { $match: { $and: [await milestoneFilter(db, filter), { statusAsOf: { $ne: null } }] } },
       { $group: { _id: { asOf: '$statusAsOf', state: '$statusState' }, count: { $sum: 1 } } },
-    ], READ_WHOLE)
+    ], readWhole())
     .toArray();
   const points = new Map<string, CompletionPoint>();
   for (const row of rows) {
@@ -59,7 +59,7 @@ export interface BreakdownRow {
  * database ($match, $unwind, $group with $sum): the rows never come to the
  * gateway. Largest groups first.
  */
-export async function milestoneBreakdown(db: Collections, by: BreakdownDimension, filter: MilestoneFilterInput | null | undefined, unit: BreakdownUnit = 'MILESTONES'): Promise<BreakdownRow[]> {
+export async function milestoneBreakdown(db: CatalogueCollections, by: BreakdownDimension, filter: MilestoneFilterInput | null | undefined, unit: BreakdownUnit = 'MILESTONES'): Promise<BreakdownRow[]> {
   const { field, array } = DIMENSIONS[by];
   const match: Document = { $match: await milestoneFilter(db, filter) };
   let rows: Array<{ _id: string | number | null; count: number }>;
@@ -69,7 +69,7 @@ export async function milestoneBreakdown(db: Collections, by: BreakdownDimension
     // 1.24 cannot do it all: after $unwind it drops the other fields of a
     // compound group key, and it mis-groups on "$_id.key".
     type Key = string | number | null;
-    const pairs = await db.milestones.aggregate<{ _id: { key?: Key | Key[]; service: string } }>([match, { $group: { _id: { key: `$${field}`, service: '$serviceId' } } }], READ_WHOLE).toArray();
+    const pairs = await db.milestones.aggregate<{ _id: { key?: Key | Key[]; service: string } }>([match, { $group: { _id: { key: `$${field}`, service: '$serviceId' } } }], readWhole()).toArray();
     const services = new Map<Key, Set<string>>();
     for (const { _id } of pairs) {
       const keys = Array.isArray(_id.key) ? _id.key : [_id.key ?? null];
@@ -80,7 +80,7 @@ export async function milestoneBreakdown(db: Collections, by: BreakdownDimension
     const pipeline: Document[] = [match];
     if (array) pipeline.push({ $unwind: `$${field}` });
     pipeline.push({ $group: { _id: `$${field}`, count: { $sum: 1 } } });
-    rows = await db.milestones.aggregate<{ _id: string | number | null; count: number }>(pipeline, READ_WHOLE).toArray();
+    rows = await db.milestones.aggregate<{ _id: string | number | null; count: number }>(pipeline, readWhole()).toArray();
   }
   return rows
     .map((row) => ({ by, key: row._id === null || row._id === undefined ? null : String(row._id), count: row.count }))

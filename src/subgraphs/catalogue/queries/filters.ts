@@ -1,9 +1,9 @@
 import type { Filter } from 'mongodb';
-import type { Collections } from '../db/collections';
-import type { MilestoneDocument, ProvinceDocument, ServiceLevel, StatusState } from '../db/documents';
-import { matchAny, READ_WHOLE } from '../db/queries';
-import { BadUserInputError } from '../errors';
-import { directiveIdKey, foldVietnamese } from '../search/fold';
+import type { CatalogueCollections } from '../collections';
+import type { MilestoneDocument, ProvinceDocument, ServiceLevel, StatusState } from '../documents';
+import { matchAny, readWhole } from '../../../platform/db/queries';
+import { BadUserInputError } from '../../../platform/errors';
+import { directiveIdKey, foldVietnamese } from '../../../platform/fold';
 
 /** The milestone filter as the schema's MilestoneFilter input delivers it. */
 export interface MilestoneFilterInput {
@@ -34,8 +34,8 @@ export function containsFolded(text: string, argumentName: string): RegExp {
 }
 
 /** Agency ids plus every agency linked to them by the 2025 succession, in either direction, transitively. */
-async function withSuccession(db: Collections, ids: readonly string[]): Promise<string[]> {
-  const agencies = await db.agencies.find({}, { ...READ_WHOLE, projection: { _id: 1, successors: 1, predecessorIds: 1 } }).toArray();
+async function withSuccession(db: CatalogueCollections, ids: readonly string[]): Promise<string[]> {
+  const agencies = await db.agencies.find({}, { ...readWhole(), projection: { _id: 1, successors: 1, predecessorIds: 1 } }).toArray();
   const links = new Map(agencies.map((a) => [a._id, [...a.successors.map((s) => s.agencyId), ...a.predecessorIds]]));
   const result = new Set(ids);
   const queue = [...ids];
@@ -54,14 +54,14 @@ async function withSuccession(db: Collections, ids: readonly string[]): Promise<
  * Old-unit province ids for the given provinces: "63:91" as given, "34:91" or a
  * bare "91" (the current unit) expanded to the units it was formed from.
  */
-async function oldProvinceIds(db: Collections, given: readonly string[]): Promise<string[]> {
+async function oldProvinceIds(db: CatalogueCollections, given: readonly string[]): Promise<string[]> {
   const ids = given.map((value) => {
     if (/^\d{2}$/.test(value)) return `34:${value}`;
     if (/^(63|34):\d{2}$/.test(value)) return value;
     throw new BadUserInputError(`"${value}" is not a province: give a 2-digit code ("91", the current unit) or an era-qualified id ("63:91").`, 'provinces');
   });
   const current = ids.filter((id) => id.startsWith('34:'));
-  const found = current.length ? await db.provinces.find(matchAny<ProvinceDocument>('_id', current), READ_WHOLE).toArray() : [];
+  const found = current.length ? await db.provinces.find(matchAny<ProvinceDocument>('_id', current), readWhole()).toArray() : [];
   return [...new Set([...ids.filter((id) => id.startsWith('63:')), ...found.flatMap((p) => p.formedFromIds)])];
 }
 
@@ -70,12 +70,12 @@ async function oldProvinceIds(db: Collections, given: readonly string[]): Promis
  * placed under an operator chosen here ($in, equality, a literal regex), so no
  * input can smuggle an operator into the query.
  */
-export async function milestoneFilter(db: Collections, input: MilestoneFilterInput | null | undefined): Promise<Filter<MilestoneDocument>> {
+export async function milestoneFilter(db: CatalogueCollections, input: MilestoneFilterInput | null | undefined): Promise<Filter<MilestoneDocument>> {
   const and: Filter<MilestoneDocument>[] = [];
   if (!input) return {};
   if (input.directiveIds?.length) {
     const keys = input.directiveIds.map(directiveIdKey);
-    const directives = await db.directives.find({ idKey: { $in: keys } }, { ...READ_WHOLE, projection: { _id: 1 } }).toArray();
+    const directives = await db.directives.find({ idKey: { $in: keys } }, { ...readWhole(), projection: { _id: 1 } }).toArray();
     and.push({ directiveId: { $in: directives.map((d) => d._id) } });
   }
   if (input.serviceIds?.length) and.push({ serviceId: { $in: [...input.serviceIds] } });

@@ -1,8 +1,9 @@
 import type { Filter } from 'mongodb';
-import type { Collections } from '../db/collections';
-import type { AgencyDocument, AgencyKind, MilestoneDocument, ProvinceDocument, ProvinceEra, ServiceDocument } from '../db/documents';
-import { paginate, type KeysetOrder, type Page, type PageArgs } from '../db/paginate';
-import { BadUserInputError } from '../errors';
+import type { CatalogueCollections } from '../collections';
+import type { AgencyDocument, AgencyKind, MilestoneDocument, ProvinceDocument, ProvinceEra, ServiceDocument } from '../documents';
+import { paginate, type KeysetOrder, type Page, type PageArgs } from '../../../platform/db/paginate';
+import { BadUserInputError } from '../../../platform/errors';
+import { readOptions } from '../../../platform/db/queries';
 import { containsFolded, milestoneFilter, type MilestoneFilterInput } from './filters';
 
 export type MilestoneOrder = 'DOCUMENT_DATE' | 'DUE_DATE' | 'NAME';
@@ -12,7 +13,7 @@ const MILESTONE_ORDERS: Record<MilestoneOrder, KeysetOrder<MilestoneDocument>> =
   NAME: { field: 'sortName', direction: 1 },
 };
 
-export async function listMilestones(db: Collections, filter: MilestoneFilterInput | null | undefined, orderBy: MilestoneOrder | null | undefined, page: PageArgs): Promise<Page<MilestoneDocument>> {
+export async function listMilestones(db: CatalogueCollections, filter: MilestoneFilterInput | null | undefined, orderBy: MilestoneOrder | null | undefined, page: PageArgs): Promise<Page<MilestoneDocument>> {
   return paginate(db.milestones, await milestoneFilter(db, filter), MILESTONE_ORDERS[orderBy ?? 'DOCUMENT_DATE'], page);
 }
 
@@ -22,7 +23,7 @@ export interface ServiceFilterInput {
   text?: string | null;
 }
 
-export async function listServices(db: Collections, filter: ServiceFilterInput | null | undefined, orderBy: ServiceOrder | null | undefined, page: PageArgs): Promise<Page<ServiceDocument>> {
+export async function listServices(db: CatalogueCollections, filter: ServiceFilterInput | null | undefined, orderBy: ServiceOrder | null | undefined, page: PageArgs): Promise<Page<ServiceDocument>> {
   const and: Filter<ServiceDocument>[] = [];
   if (filter?.text) and.push({ searchText: { $regex: containsFolded(filter.text, 'text') } });
   if (filter?.milestones) {
@@ -33,17 +34,17 @@ export async function listServices(db: Collections, filter: ServiceFilterInput |
   return paginate(db.services, and.length ? { $and: and } : {}, order, page);
 }
 
-export function listAgencies(db: Collections, kind: AgencyKind | null | undefined, page: PageArgs): Promise<Page<AgencyDocument>> {
+export function listAgencies(db: CatalogueCollections, kind: AgencyKind | null | undefined, page: PageArgs): Promise<Page<AgencyDocument>> {
   return paginate(db.agencies, kind ? { kind } : {}, { field: 'name', direction: 1 }, page);
 }
 
-export function listProvinces(db: Collections, era: ProvinceEra | null | undefined): Promise<ProvinceDocument[]> {
-  return db.provinces.find({ era: era ?? 'FROM_2025_07' }).sort({ code: 1 }).toArray();
+export function listProvinces(db: CatalogueCollections, era: ProvinceEra | null | undefined): Promise<ProvinceDocument[]> {
+  return db.provinces.find({ era: era ?? 'FROM_2025_07' }, readOptions()).sort({ code: 1 }).toArray();
 }
 
 /** The unit with this code in force on `asOf` (default: today's map). */
-export async function findProvince(db: Collections, code: string, asOf: string | null | undefined): Promise<ProvinceDocument | null> {
+export async function findProvince(db: CatalogueCollections, code: string, asOf: string | null | undefined): Promise<ProvinceDocument | null> {
   if (!/^\d{2}$/.test(code)) throw new BadUserInputError(`\`code\` must be a 2-digit province code such as "01" or "91", got "${code}".`, 'code');
   const era: ProvinceEra = asOf && asOf < '2025-07-01' ? 'BEFORE_2025_07' : 'FROM_2025_07';
-  return db.provinces.findOne({ code, era });
+  return db.provinces.findOne({ code, era }, readOptions());
 }

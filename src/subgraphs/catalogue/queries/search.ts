@@ -1,8 +1,8 @@
-import type { Collections } from '../db/collections';
-import type { AgencyDocument, DirectiveDocument, ProvinceDocument, ServiceDocument } from '../db/documents';
-import { pageSize } from '../db/paginate';
-import { READ_WHOLE } from '../db/queries';
-import { foldVietnamese } from '../search/fold';
+import type { CatalogueCollections } from '../collections';
+import type { AgencyDocument, DirectiveDocument, ProvinceDocument, ServiceDocument } from '../documents';
+import { pageSize } from '../../../platform/db/paginate';
+import { readWhole } from '../../../platform/db/queries';
+import { foldVietnamese } from '../../../platform/fold';
 import { containsFolded } from './filters';
 
 export type SearchNode = ServiceDocument | DirectiveDocument | AgencyDocument | ProvinceDocument;
@@ -28,15 +28,15 @@ export function scoreMatch(query: string, names: string[]): number {
 }
 
 /** Accent-insensitive search across the four kinds; one query per collection, ranked here. */
-export async function search(db: Collections, text: string, first: number | null | undefined): Promise<SearchMatch[]> {
+export async function search(db: CatalogueCollections, text: string, first: number | null | undefined): Promise<SearchMatch[]> {
   const limit = pageSize(first);
   const pattern = { $regex: containsFolded(text, 'text') };
   const query = foldVietnamese(text);
   const [services, directives, agencies, provinces] = await Promise.all([
-    db.services.find({ searchText: pattern }, READ_WHOLE).toArray(),
-    db.directives.find({ searchText: pattern }, READ_WHOLE).toArray(),
-    db.agencies.find({ searchText: pattern }, READ_WHOLE).toArray(),
-    db.provinces.find({ searchText: pattern }, READ_WHOLE).toArray(),
+    db.services.find({ searchText: pattern }, readWhole()).toArray(),
+    db.directives.find({ searchText: pattern }, readWhole()).toArray(),
+    db.agencies.find({ searchText: pattern }, readWhole()).toArray(),
+    db.provinces.find({ searchText: pattern }, readWhole()).toArray(),
   ]);
   const hits: SearchMatch[] = [
     ...services.map((s) => ({ node: s, score: scoreMatch(query, [s.name, ...s.names.map((n) => n.name)]) })),

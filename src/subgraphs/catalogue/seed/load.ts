@@ -1,17 +1,17 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AnyBulkWriteOperation, Collection, Filter, WithoutId } from 'mongodb';
-import type { Collections } from '../src/db/collections';
-import type { AgencyDocument, DirectiveDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from '../src/db/documents';
-import { isIsoDate } from '../src/scalars';
-import { directiveIdKey, foldVietnamese } from '../src/search/fold';
+import type { CatalogueCollections } from '../collections';
+import type { AgencyDocument, DirectiveDocument, MilestoneDocument, ProvinceDocument, ServiceDocument } from '../documents';
+import { isIsoDate } from '../../../platform/scalars';
+import { directiveIdKey, foldVietnamese } from '../../../platform/fold';
+import { projectPath } from '../../../platform/paths';
 import type { z } from 'zod';
 import { SeedAgency, SeedDirective, SeedMilestone, SeedService, type SeedDue } from './schema';
 
-/** seeds/data seen from seeds/ (tests) or dist/seeds/ (built). */
+/** The curated data: seeds/data. */
 export function seedDataDir(): string {
-  const fromSource = resolve(__dirname, 'data');
-  return existsSync(join(fromSource, 'provinces-before-2025-07.csv')) ? fromSource : resolve(__dirname, '..', '..', 'seeds', 'data');
+  return projectPath('seeds', 'data');
 }
 
 interface ProvinceRowBefore {
@@ -403,7 +403,7 @@ export interface SeedSummary {
  * Validates the curated seed data and writes it. Idempotent: documents are
  * replaced by id, so running it twice leaves the same catalogue.
  */
-export async function loadSeedData(db: Collections, data: SeedData = readSeedData()): Promise<SeedSummary> {
+export async function loadSeedData(db: CatalogueCollections, data: SeedData = readSeedData()): Promise<SeedSummary> {
   const problems = validateSeedData(data);
   if (problems.length > 0) throw new Error(`Seed data is inconsistent (${problems.length} problem(s)):\n- ${problems.slice(0, 20).join('\n- ')}`);
   const docs = toDocuments(data);
@@ -422,6 +422,6 @@ export async function loadSeedData(db: Collections, data: SeedData = readSeedDat
 }
 
 /** True when no catalogue data has been loaded yet (fresh database). */
-export async function isCatalogueEmpty(db: Collections): Promise<boolean> {
+export async function isCatalogueEmpty(db: CatalogueCollections): Promise<boolean> {
   return (await db.provinces.estimatedDocumentCount()) === 0 && (await db.directives.estimatedDocumentCount()) === 0;
 }

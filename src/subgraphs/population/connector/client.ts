@@ -1,7 +1,7 @@
-import type { PopulationConfig } from '../../config';
-import { UpstreamUnavailableError } from '../../errors';
-import type { Logger } from '../../logger';
-import type { CitizenField, ExtractedCitizen, LookupPurpose } from './purposes';
+import { UpstreamUnavailableError } from '../../../platform/errors';
+import type { Logger } from '../../../platform/logger';
+import type { CitizenField, ExtractedCitizen, LookupPurpose } from '../../../platform/population-api/purposes';
+import type { PopulationConnectorConfig } from '../config';
 
 export type ExtractStatus = 'FOUND' | 'NOT_FOUND' | 'INVALID_ID';
 export interface ExtractResult {
@@ -34,7 +34,27 @@ export interface PopulationClientOptions {
   breakerOpenMs: number;
   /** Longest Retry-After the client will wait; longer → fail now. */
   maxRetryAfterMs: number;
+  /** Calls in flight at once, across every request of this process; the rest wait their turn. */
+  maxConcurrentCalls: number;
   log: Logger;
+}
+
+/** At most `limit` tasks at once, the others queued in arrival order. */
+class Semaphore {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active += 1;
+    try {
+      return await task();
+    } finally {
+      this.active -= 1;
+      this.waiting.shift()?.();
+    }
+  }
 }
 
 /**
@@ -95,8 +115,10 @@ type CallObserver = (event: { path: string; status: number | 'timeout' | 'networ
 export class PopulationClient {
   readonly breaker: CircuitBreaker;
   private readonly observers: CallObserver[] = [];
+  private readonly slots: Semaphore;
   constructor(private readonly options: PopulationClientOptions) {
     this.breaker = new CircuitBreaker(options.breakerThreshold, options.breakerOpenMs);
+    this.slots = new Semaphore(options.maxConcurrentCalls);
   }
 
   /** Calls `observer` after every upstream call (metrics). */
@@ -109,12 +131,12 @@ export class PopulationClient {
   }
 
   async extractBatch(purpose: LookupPurpose, ids: readonly string[], fields: readonly CitizenField[]): Promise<ExtractResult[]> {
-    const body = await this.call<{ results: ExtractResult[] }>('/v1/extract/batch', { purpose, ids, fields });
+    const body = await this.slots.run(() => this.call<{ results: ExtractResult[] }>('/v1/extract/batch', { purpose, ids, fields }));
     return body.results;
   }
 
   async verifyBatch(purpose: LookupPurpose, items: readonly VerifyItem[]): Promise<Array<{ id: string; result: VerifyOutcome }>> {
-    const body = await this.call<{ results: Array<{ id: string; result: VerifyOutcome }> }>('/v1/verify/batch', { purpose, items });
+    const body = await this.slots.run(() => this.call<{ results: Array<{ id: string; result: VerifyOutcome }> }>('/v1/verify/batch', { purpose, items }));
     return body.results;
   }
 
@@ -171,7 +193,6 @@ export class PopulationClient {
     }
     this.notify({ path, status: response.status, durationMs: Date.now() - started });
     if (response.ok) return (await response.json()) as T;
-    const text = await response.text().catch(() => '');
     if (response.status === 429) {
       const seconds = Number(response.headers.get('retry-after') ?? '1');
       const retryAfterMs = Math.max(0, Number.isFinite(seconds) ? seconds * 1000 : 1000);
@@ -179,13 +200,24 @@ export class PopulationClient {
       throw new RetryableError('rate limited', retryAfterMs);
     }
     if (response.status >= 500) throw new RetryableError(`upstream answered ${response.status}`);
-    // 4xx other than 429: our request is wrong; retrying would not help.
-    throw new Error(`population upstream rejected ${path} with ${response.status}: ${text.slice(0, 200)}`);
+    // 4xx other than 429: our request is wrong; retrying would not help. Only the status and the
+    // upstream's error code are kept: its message may repeat what was sent (citizen IDs).
+    throw new Error(`population upstream rejected ${path} with ${response.status} ${await upstreamErrorCode(response)}`);
   }
 }
 
-/** The client the gateway uses for `baseUrl` (POPULATION_API_URL, or a stub it started) under its configuration. */
-export function createPopulationClient(config: PopulationConfig, baseUrl: string, log: Logger): PopulationClient {
+/** The `code` of an upstream error body (`{ error: { code } }`), or "unknown"; never its message. */
+async function upstreamErrorCode(response: Response): Promise<string> {
+  try {
+    const code = ((await response.json()) as { error?: { code?: unknown } }).error?.code;
+    return typeof code === 'string' && /^[A-Z_]{1,40}$/.test(code) ? code : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The client the population subgraph uses for `baseUrl` (POPULATION_API_URL, or a stub started for development). */
+export function createPopulationClient(config: PopulationConnectorConfig, baseUrl: string, log: Logger): PopulationClient {
   return new PopulationClient({
     baseUrl,
     clientId: config.clientId,
@@ -196,6 +228,7 @@ export function createPopulationClient(config: PopulationConfig, baseUrl: string
     breakerThreshold: config.breakerThreshold,
     breakerOpenMs: config.breakerOpenMs,
     maxRetryAfterMs: config.timeoutMs * 5,
+    maxConcurrentCalls: config.maxConcurrentBatches,
     log,
   });
 }

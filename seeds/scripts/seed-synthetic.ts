@@ -1,8 +1,8 @@
-import { loadSyntheticCatalogue, type SyntheticLoadProgress } from '../../seeds/synthetic-load';
-import { SYNTHETIC_MAX_SERVICES } from '../../seeds/synthetic';
-import { loadConfig } from '../config';
-import { openDatabase } from '../db/open';
-import { createLogger } from '../logger';
+import { loadSyntheticCatalogue, type SyntheticLoadProgress } from '../synthetic-load';
+import { SYNTHETIC_MAX_SERVICES } from '../synthetic';
+import { readDatabaseConfig, readLogLevel } from '../../src/platform/config';
+import { openDatabase } from '../../src/platform/db/open';
+import { createLogger } from '../../src/platform/logger';
 
 /**
  * `npm run seed:synthetic -- --services N [--seed S] [--database NAME]`: replaces
@@ -118,15 +118,15 @@ export function createProgressReporter(stream: ProgressStream, now: () => number
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = readDatabaseConfig(process.env);
   const args = parseSyntheticArgs(process.argv.slice(2), config.databaseName);
   if (!args.ok) {
     process.stderr.write(`${args.message}\n`);
     process.exit(2);
   }
-  const log = createLogger(config.logLevel, { service: 'seed-synthetic' });
+  const log = createLogger(readLogLevel(process.env), { service: 'seed-synthetic' });
   const started = performance.now();
-  const database = await openDatabase({ ...config, databaseName: args.database }, log);
+  const database = await openDatabase({ ...config, databaseName: args.database }, log, 'dvc-seed-synthetic');
   const progress = createProgressReporter(process.stderr);
   try {
     const loadStarted = performance.now();

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { projectPath } from '../paths';
 
 /**
  * The 12-digit personal identification number (số định danh cá nhân / CCCD),
@@ -21,21 +21,28 @@ export type CitizenIdProblem = 'NOT_12_DIGITS' | 'UNKNOWN_PROVINCE' | 'BIRTH_YEA
 
 export type CitizenIdResult = { ok: true; parts: CitizenIdParts } | { ok: false; problem: CitizenIdProblem; message: string };
 
-/** Old province CCCD codes ("001" → "01"), from the province table shipped in seeds/data. */
-function loadProvinceCodes(): Map<string, string> {
-  const candidates = [join(__dirname, '..', '..', '..', 'seeds', 'data'), join(__dirname, '..', '..', '..', '..', 'seeds', 'data')];
-  for (const dir of candidates) {
-    try {
-      const [, ...rows] = readFileSync(join(dir, 'provinces-before-2025-07.csv'), 'utf8').trim().split(/\r?\n/);
-      return new Map(rows.map((row) => row.split(',')).map(([code = '', cccd = '']) => [cccd, code]));
-    } catch {
-      // try the next location
-    }
-  }
-  throw new Error('provinces-before-2025-07.csv not found in seeds/data');
+/** A province before July 2025, as citizen IDs name it (seeds/data/provinces-before-2025-07.csv). */
+export interface OldProvince {
+  /** 2-digit GSO code before July 2025, e.g. "91". */
+  code: string;
+  /** 3-digit code used in citizen IDs, e.g. "091". */
+  cccdCode: string;
+  /** Current (post-July-2025) unit it became part of. */
+  mergedIntoCode: string;
 }
 
-const PROVINCE_BY_CCCD = loadProvinceCodes();
+/** The 63 units before July 2025, read once from the province table shipped in seeds/data. */
+export const OLD_PROVINCES: readonly OldProvince[] = readFileSync(projectPath('seeds', 'data', 'provinces-before-2025-07.csv'), 'utf8')
+  .trim()
+  .split(/\r?\n/)
+  .slice(1)
+  .map((row) => {
+    const cells = row.split(',');
+    // merged_into_code is the last column, so a comma in a name cannot shift it.
+    return { code: cells[0] ?? '', cccdCode: cells[1] ?? '', mergedIntoCode: cells[cells.length - 1] ?? '' };
+  });
+
+const PROVINCE_BY_CCCD = new Map(OLD_PROVINCES.map((province) => [province.cccdCode, province.code]));
 
 /** Century digit → [first year of the century, sex]: 0/1 → 1900s, 2/3 → 2000s, ... 8/9 → 2300s; even male, odd female. */
 function century(digit: number): { base: number; sex: 'MALE' | 'FEMALE' } {

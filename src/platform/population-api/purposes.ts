@@ -76,3 +76,6 @@ export type ExtractedCitizen = Partial<CitizenRecord> & { id: string };
 
 /** Largest batch the upstream accepts; over it → 400 BATCH_TOO_LARGE. */
 export const UPSTREAM_MAX_BATCH = 50;
+
+/** Development credentials of the connector at the stub (stub and population subgraph start paired with them). */
+export const DEV_POPULATION_CLIENT = { id: 'dvc-gateway', secret: 'dev-secret-change-me' };

@@ -1,0 +1,11 @@
+import type { AuditEntryConnectionFieldResolvers, AuditEntryFieldResolvers } from '../../src/subgraphs/population/__generated__/resolvers-types';
+import { connectionFields } from '../../src/platform/db/paginate';
+import type { Role } from '../../src/platform/identity/principal';
+
+export const AuditEntry: AuditEntryFieldResolvers = {
+  id: (entry) => entry._id,
+  at: (entry) => entry.atIso,
+  role: (entry) => entry.role.toUpperCase() as Uppercase<Role>,
+};
+
+export const AuditEntryConnection: AuditEntryConnectionFieldResolvers = connectionFields();

@@ -1,0 +1,72 @@
+import { Registry } from 'prom-client';
+import { GracefulHttp } from '../platform/http/graceful';
+import { listen, type Listening } from '../platform/http/listen';
+import { startMetricsServer } from '../platform/http/metrics';
+import type { Logger } from '../platform/logger';
+import { projectPath } from '../platform/paths';
+import type { KeyStore } from './api-keys';
+import type { GatewayConfig } from './config';
+import { readExamples } from './ide/router';
+import { readTrustedDocuments } from './edge/persisted';
+import { createGateway, type Gateway } from './server';
+import { CompositionError } from './supergraph/compose';
+import type { SupergraphSource } from './supergraph/source';
+import { parse, Kind, type OperationDefinitionNode } from 'graphql';
+
+export interface RunningGateway {
+  gateway: Gateway;
+  http: Listening;
+  metrics: Listening | undefined;
+  /** Drains requests in flight (new ones get 503 SHUTTING_DOWN), then stops the engine. */
+  drain(deadline: number): Promise<{ unfinished: number }>;
+}
+
+/** Operation names the gateway may use as metric labels: the schema's examples and the trusted documents. */
+async function knownOperations(config: GatewayConfig): Promise<Set<string>> {
+  const texts = (await readExamples(projectPath('schema', 'examples'))).map((example) => example.query);
+  if (config.trustedDocumentsFile) texts.push(...readTrustedDocuments(config.trustedDocumentsFile).values());
+  const names = texts.flatMap((text) => {
+    try {
+      return parse(text).definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && (d as OperationDefinitionNode).name ? [(d as OperationDefinitionNode).name?.value as string] : []));
+    } catch {
+      return [];
+    }
+  });
+  return new Set(names);
+}
+
+/**
+ * Loads the supergraph (a failure here stops start-up with one line naming
+ * the subgraph), then serves it on PORT. SIGHUP and SUPERGRAPH_POLL_SECONDS
+ * reload it; a failed reload keeps the last good one.
+ */
+export async function startGateway(options: { config: GatewayConfig; source: SupergraphSource; secret: string; keys: KeyStore; log: Logger; registry?: Registry; otherRegistries?: () => Registry[] }): Promise<RunningGateway> {
+  const { config, source, log } = options;
+  try {
+    await source.reload();
+  } catch (error) {
+    if (error instanceof CompositionError) throw new Error(`Composition failed: ${error.line}`);
+    throw error;
+  }
+  const registry = options.registry ?? new Registry();
+  const gateway = createGateway({ config, source, secret: options.secret, keys: options.keys, log, registry, otherRegistries: options.otherRegistries, knownOperations: await knownOperations(config) });
+  const graceful = new GracefulHttp();
+  const http = await listen(graceful.handler(gateway.app), config.port, config.host);
+  const metrics = await startMetricsServer(config.metrics, config.host, () => [registry, ...(options.otherRegistries?.() ?? [])]);
+  process.on('SIGHUP', () => void gateway.reload());
+  const poll = config.supergraphPollSeconds > 0 ? setInterval(() => void gateway.reload(), config.supergraphPollSeconds * 1000) : undefined;
+  poll?.unref();
+  log.info('gateway ready', { url: `${http.url}/graphql`, subgraphs: source.state.subgraphs.map((s) => s.name) });
+  return {
+    gateway,
+    http,
+    metrics,
+    async drain(deadline) {
+      if (poll) clearInterval(poll);
+      const result = await graceful.drain(http.server, deadline);
+      await metrics?.close();
+      await gateway.stop();
+      return result;
+    },
+  };
+}
