@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { Registry } from 'prom-client';
 import { NO_KEYS, mongoKeyStore, type KeyStore } from './gateway/api-keys';
 import { readGatewayConfig, type GatewayConfig } from './gateway/config';
 import { startGateway, type RunningGateway } from './gateway/start';
@@ -9,9 +7,8 @@ import { connectDatabase } from './platform/db/client';
 import { openDatabase, type OpenDatabase } from './platform/db/open';
 import { createLogger, type Logger } from './platform/logger';
 import { readCatalogueConfig } from './subgraphs/catalogue/config';
-import { startCatalogueSubgraph, type RunningSubgraph } from './subgraphs/catalogue/start';
 import { readPopulationConfig } from './subgraphs/population/config';
-import { startPopulationSubgraph } from './subgraphs/population/start';
+import { startOwnStack } from './stack';
 
 /**
  * `npm start`. With neither SUBGRAPHS nor SUPERGRAPH_FILE: the whole gateway
@@ -28,32 +25,15 @@ interface Stoppable {
   behind: Array<() => Promise<void>>;
 }
 
-/** Our two subgraphs in this process, on free loopback ports, signed with `secret`. */
-async function startOwnSubgraphs(env: Env, secret: string, uri: string, log: Logger, registry: Registry): Promise<RunningSubgraph[]> {
-  const local = { port: 0, host: '127.0.0.1' };
-  const catalogue = await startCatalogueSubgraph({ config: { ...readCatalogueConfig(env), ...local }, secret, uri, log: log.child({ component: 'catalogue' }), registry });
-  const population = await startPopulationSubgraph({ config: { ...readPopulationConfig(env), ...local }, secret, uri, log: log.child({ component: 'population' }), registry });
-  return [catalogue, population];
-}
-
 async function startAllInOne(env: Env, config: GatewayConfig, log: Logger): Promise<Stoppable> {
   // Validate every component's settings before starting anything.
   readCatalogueConfig(env);
   readPopulationConfig(env);
-  const secret = config.subgraphSecret ?? randomBytes(32).toString('hex');
   const database: OpenDatabase = await openDatabase(config.database, log, 'dvc-gateway');
   const uri = database.embedded?.uri ?? (config.database.mongodbUri as string);
-  const registry = new Registry();
-  const [catalogue, population] = await startOwnSubgraphs(env, secret, uri, log, registry);
-  const source = new SupergraphSource(
-    { kind: 'subgraphs', subgraphs: [{ name: 'catalogue', url: (catalogue as RunningSubgraph).url }, { name: 'population', url: (population as RunningSubgraph).url }] },
-    secret,
-    config.subgraphTimeoutMs,
-    log,
-  );
-  const running = await startGateway({ config, source, secret, keys: mongoKeyStore(database.db), log, registry });
+  const stack = await startOwnStack({ env, config, uri, log });
   void database.embedded?.exited.then((code) => log.error('the embedded database exited', { code }));
-  return { running, behind: [() => (catalogue as RunningSubgraph).close(), () => (population as RunningSubgraph).close(), () => database.close()] };
+  return { running: stack.gateway, behind: [() => stack.closeBehind(), () => database.close()] };
 }
 
 async function startPlain(config: GatewayConfig, log: Logger): Promise<Stoppable> {
@@ -103,6 +83,7 @@ function onSignals(stoppable: Stoppable, config: GatewayConfig, log: Logger): vo
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGHUP', () => void stoppable.running.gateway.reload());
 }
 
 async function main(): Promise<void> {

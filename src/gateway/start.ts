@@ -11,6 +11,7 @@ import { readTrustedDocuments } from './edge/persisted';
 import { createGateway, type Gateway } from './server';
 import { CompositionError } from './supergraph/compose';
 import type { SupergraphSource } from './supergraph/source';
+import type { RateLimitStore } from './rate-limit';
 import { parse, Kind, type OperationDefinitionNode } from 'graphql';
 
 export interface RunningGateway {
@@ -37,10 +38,21 @@ async function knownOperations(config: GatewayConfig): Promise<Set<string>> {
 
 /**
  * Loads the supergraph (a failure here stops start-up with one line naming
- * the subgraph), then serves it on PORT. SIGHUP and SUPERGRAPH_POLL_SECONDS
- * reload it; a failed reload keeps the last good one.
+ * the subgraph), then serves it on PORT. SUPERGRAPH_POLL_SECONDS (and the
+ * caller, on SIGHUP) reload it; a failed reload keeps the last good one.
  */
-export async function startGateway(options: { config: GatewayConfig; source: SupergraphSource; secret: string; keys: KeyStore; log: Logger; registry?: Registry; otherRegistries?: () => Registry[] }): Promise<RunningGateway> {
+export interface StartGatewayOptions {
+  config: GatewayConfig;
+  source: SupergraphSource;
+  secret: string;
+  keys: KeyStore;
+  log: Logger;
+  registry?: Registry;
+  otherRegistries?: () => Registry[];
+  rateLimitStore?: RateLimitStore;
+}
+
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config, source, log } = options;
   try {
     await source.reload();
@@ -49,11 +61,10 @@ export async function startGateway(options: { config: GatewayConfig; source: Sup
     throw error;
   }
   const registry = options.registry ?? new Registry();
-  const gateway = createGateway({ config, source, secret: options.secret, keys: options.keys, log, registry, otherRegistries: options.otherRegistries, knownOperations: await knownOperations(config) });
+  const gateway = createGateway({ config, source, secret: options.secret, keys: options.keys, log, registry, otherRegistries: options.otherRegistries, rateLimitStore: options.rateLimitStore, knownOperations: await knownOperations(config) });
   const graceful = new GracefulHttp();
   const http = await listen(graceful.handler(gateway.app), config.port, config.host);
   const metrics = await startMetricsServer(config.metrics, config.host, () => [registry, ...(options.otherRegistries?.() ?? [])]);
-  process.on('SIGHUP', () => void gateway.reload());
   const poll = config.supergraphPollSeconds > 0 ? setInterval(() => void gateway.reload(), config.supergraphPollSeconds * 1000) : undefined;
   poll?.unref();
   log.info('gateway ready', { url: `${http.url}/graphql`, subgraphs: source.state.subgraphs.map((s) => s.name) });

@@ -19,7 +19,7 @@ export interface Logger {
 export function createLogger(level: LogLevel, base: LogFields = {}, write: (line: string) => void = (line) => process.stderr.write(line + '\n')): Logger {
   const emit = (at: LogLevel, message: string, fields?: LogFields): void => {
     if (ORDER[at] < ORDER[level]) return;
-    write(JSON.stringify({ time: new Date().toISOString(), level: at, message, ...base, ...fields }));
+    write(JSON.stringify({ time: new Date().toISOString(), level: at, message, ...base, ...fields }, redactCitizenIds));
   };
   return {
     debug: (m, f) => emit('debug', m, f),
@@ -28,6 +28,15 @@ export function createLogger(level: LogLevel, base: LogFields = {}, write: (line
     error: (m, f) => emit('error', m, f),
     child: (fields) => createLogger(level, { ...base, ...fields }, write),
   };
+}
+
+/**
+ * A last line of defence: any run of exactly 12 digits in a logged string (the
+ * shape of a citizen ID) is replaced, whatever put it there (an error message
+ * quoting a variable, say).
+ */
+function redactCitizenIds(_key: string, value: unknown): unknown {
+  return typeof value === 'string' ? value.replace(/(?<!\d)\d{12}(?!\d)/g, '[12 digits]') : value;
 }
 
 /** For tests and tools that want no output. */

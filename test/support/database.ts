@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
-import { collections, ensureIndexes, type Collections } from '../../src/db/collections';
-import type { DatabaseConnection } from '../../src/db/client';
+import type { DatabaseConnection } from '../../src/platform/db/client';
+import { catalogueCollections, ensureCatalogueIndexes, type CatalogueCollections } from '../../src/subgraphs/catalogue/collections';
 
 export interface TestDatabase extends DatabaseConnection {
   name: string;
+  /** The run's server, without a database name: components choose theirs with MONGODB_DB. */
   uri: string;
-  collections: Collections;
+  collections: CatalogueCollections;
   /** Drops the database and closes the client. */
   drop(): Promise<void>;
 }
@@ -17,14 +18,14 @@ export function testDatabaseUri(): string {
   return uri;
 }
 
-/** A fresh, empty database on the run's shared server, with the gateway's indexes. */
+/** A fresh, empty database on the run's shared server, with the catalogue's indexes. */
 export async function openTestDatabase(prefix = 'test'): Promise<TestDatabase> {
   const uri = testDatabaseUri();
   const name = `${prefix}_${randomBytes(4).toString('hex')}`;
   const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000, monitorCommands: true });
   const db = client.db(name);
-  const c = collections(db);
-  await ensureIndexes(c);
+  const c = catalogueCollections(db);
+  await ensureCatalogueIndexes(c);
   return {
     client,
     db,

@@ -1,8 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/db/embedded';
-import { createLogger } from '../../src/logger';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/platform/db/embedded';
+import { createLogger } from '../../src/platform/logger';
 
 declare global {
   // Handed from global setup to global teardown (same process).

@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import express from 'express';
-import { createIdeRouter, findExamplesDir, findIdeAssets } from '../../src/http/ide';
+import { createIdeRouter, findExamplesDir, findIdeAssets } from '../../src/gateway/ide/router';
 import type { TestGateway } from './gateway';
 
 /**

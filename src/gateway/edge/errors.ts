@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { CodedError, ErrorCode, isErrorCode } from '../../platform/errors';
+import { CodedError, ErrorCode, ERROR_CODES, isErrorCode } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 
 /** Codes the engine gives an error when a subgraph could not be reached or did not answer in time. */
@@ -11,24 +11,39 @@ function subgraphOf(error: GraphQLError): string | undefined {
 }
 
 /**
+ * Gives an error one of our codes in place. The same object goes back to the
+ * engine, which then does not log it: the subgraph request an engine error
+ * carries holds the variables, and those may be citizen IDs.
+ */
+function recode(error: GraphQLError, code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  const target = error as { message: string; extensions: Record<string, unknown> };
+  target.message = message;
+  for (const key of Object.keys(target.extensions)) delete target.extensions[key];
+  Object.assign(target.extensions, { code, ...extensions });
+  return error;
+}
+
+/**
  * What a client sees of an error. Our codes (from the edge or a subgraph) pass
- * as they are; a subgraph that could not be reached becomes
+ * as they are, minus anything the engine attached; variables that do not
+ * coerce are BAD_USER_INPUT; a subgraph that could not be reached becomes
  * SUBGRAPH_UNAVAILABLE naming it; anything else is INTERNAL_SERVER_ERROR with
- * a generic message, logged without the subgraph request (its variables may
- * hold citizen IDs).
+ * a generic message (the engine logs it through src/gateway/engine-log.ts,
+ * which keeps only its code).
  */
 export function maskGatewayError(error: unknown, log: Logger): Error {
-  const graphqlError = error instanceof GraphQLError ? error : undefined;
-  const code = graphqlError?.extensions.code;
-  if (graphqlError && isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-    const { request: _request, response: _response, ...extensions } = graphqlError.extensions;
-    return new GraphQLError(graphqlError.message, { nodes: graphqlError.nodes, path: graphqlError.path, extensions });
+  if (!(error instanceof GraphQLError)) return new CodedError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+  const code = error.extensions.code;
+  if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    const { request: _request, response: _response, ...kept } = error.extensions;
+    return recode(error, code, error.message, kept);
   }
-  const subgraph = graphqlError && subgraphOf(graphqlError);
-  if (graphqlError && subgraph && typeof code === 'string' && UNREACHABLE_CODES.has(code)) {
+  // graphql-js's own request errors (variables that do not coerce) carry no code: they are the caller's mistake.
+  if (code === undefined && /^Variable "\$/.test(error.message)) return recode(error, ErrorCode.BAD_USER_INPUT, error.message, { http: { status: ERROR_CODES.BAD_USER_INPUT.status } });
+  const subgraph = subgraphOf(error);
+  if (subgraph && typeof code === 'string' && UNREACHABLE_CODES.has(code)) {
     log.warn('subgraph unavailable', { subgraph, reason: code });
-    return new CodedError(ErrorCode.SUBGRAPH_UNAVAILABLE, `The ${subgraph} subgraph is unavailable; its fields are null. Try again shortly.`, { subgraph });
+    return recode(error, ErrorCode.SUBGRAPH_UNAVAILABLE, `The ${subgraph} subgraph is unavailable; its fields are null. Try again shortly.`, { subgraph });
   }
-  log.error('unexpected error', { error: graphqlError ? `${String(code ?? 'no code')}: ${graphqlError.message}` : String(error), subgraph });
   return new CodedError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
 }

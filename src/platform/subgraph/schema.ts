@@ -94,5 +94,7 @@ export function buildSubgraphSchema(sdl: string, resolvers: IResolvers): GraphQL
     typeDefs: [document, federation.typeDefs],
     resolvers: [federation.resolvers, resolvers],
     resolverValidationOptions: { requireResolversToMatchSchema: 'error', requireResolversForResolveType: 'ignore' },
+    // In place, graphql-tools keeps `__resolveReference` on the type (as `resolveReference`), where `_entities` finds it.
+    updateResolversInPlace: true,
   });
 }

@@ -9,6 +9,8 @@ export interface RunningSubgraph {
   http: Listening;
   /** The GraphQL URL the gateway composes. */
   url: string;
+  /** The subgraph's own database connection (tests and the index-coverage check observe its commands). */
+  database: DatabaseConnection;
   /** Stops the listener, Apollo and the database connection (the caller drains the gateway first). */
   close(): Promise<void>;
 }
@@ -31,6 +33,7 @@ export async function startCatalogueSubgraph(options: { config: CatalogueConfig;
   return {
     http,
     url: `${http.url}/graphql`,
+    database,
     async close() {
       await http.close();
       await server.stop();

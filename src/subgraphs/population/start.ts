@@ -36,6 +36,7 @@ export async function startPopulationSubgraph(options: { config: PopulationConfi
   return {
     http,
     url: `${http.url}/graphql`,
+    database,
     async close() {
       await http.close();
       await server.stop();
