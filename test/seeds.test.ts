@@ -175,6 +175,19 @@ describe('curated seed data', () => {
       expect(await database.collections.milestones.find({}).sort({ _id: 1 }).toArray()).toEqual(snapshot);
     });
 
+    it('finds the tasks addressed to the ministries, and to the Kiên Giang departments and district committees, through their collective agencies', async () => {
+      await loadSeedData(database.collections, data);
+      const tasksAddressedTo = async (ids: string[]): Promise<string[]> => {
+        const directives = await database.collections.directives.find({ 'tasks.addresseeAgencyIds': { $in: ids } }).toArray();
+        return directives.flatMap((d) => d.tasks.filter((t) => t.addresseeAgencyIds.some((id) => ids.includes(id))).map((t) => `${d._id} ${t.number}`)).sort();
+      };
+      const ministries = data.agencies.filter((a) => a.kind === 'MINISTRY' && a.collective).map((a) => a.id);
+      expect(ministries.sort()).toEqual(['cac-bo-co-quan-ngang-bo', 'cac-bo-co-quan-ngang-bo-co-quan-thuoc-chinh-phu']);
+      expect(await tasksAddressedTo(ministries)).toEqual(['2348/VPCP-KSTT 1', '2348/VPCP-KSTT 2', '2348/VPCP-KSTT 3', '406/QĐ-TTg 2', '406/QĐ-TTg 3', '406/QĐ-TTg 6']);
+      expect(await tasksAddressedTo(['cac-so-ban-nganh-thuoc-uy-ban-nhan-dan-tinh-kien-giang'])).toEqual(['1895/VP-HCC 2', '1895/VP-HCC 4']);
+      expect(await tasksAddressedTo(['uy-ban-nhan-dan-cac-huyen-thanh-pho-thuoc-tinh-kien-giang'])).toEqual(['1895/VP-HCC 2', '1895/VP-HCC 4']);
+    });
+
     it('refuses inconsistent data and writes nothing', async () => {
       const empty = await openTestDatabase('seedbad');
       const broken: SeedData = structuredClone(data);
