@@ -76,6 +76,14 @@ describe('curated seed data', () => {
     expect(row('206/QĐ-TTg#01')).toMatchObject({ carriedOver: true, due: { start: '2024-01-01', end: '2024-03-31' }, level: 'FULL' });
   });
 
+  it('lists a step of an interconnected group as its component when the step is a service of its own, in 2021 as in 2023', () => {
+    const services = new Map(toDocuments(data).services.map((s) => [s._id, s]));
+    // 406 item 07 (birth – permanent residence – child health card) contains item 03 "Đăng ký thường trú".
+    expect(services.get('svc-406-07')?.componentIds).toEqual(['svc-406-03']);
+    expect(services.get('svc-406-03')?.partOfIds).toEqual(['svc-406-07']);
+    expect(services.get('svc-2348-II.06')?.componentIds).toEqual(['svc-2348-I.09']);
+  });
+
   it('reads progress notes into counts and province lists', () => {
     expect(row('2348/VPCP-KSTT#II.03').status).toMatchObject({ asOf: '2023-04-07', state: 'PARTIAL', counts: [{ done: 16, total: 63 }] });
     // "Nam Định; Hà Giang; Tuyên Quang; Thừa Thiên Huế; Bình Định; Thanh Hoá; ..." — 16 named, codes from the GSO table.
