@@ -273,6 +273,7 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     _id: d.id,
     idKey: directiveIdKey(d.id),
     number: d.number,
+    numberAsPrinted: d.numberAsPrinted ?? null,
     kind: d.kind,
     title: d.title,
     issuerAgencyId: d.issuerAgencyId ?? null,

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadSeedData, readSeedData, toDocuments, validateSeedData, type SeedData } from '../seeds/load';
+import { SeedDirective } from '../seeds/schema';
 import { verifySeedSources } from '../seeds/verify';
 import { foldVietnamese } from '../src/search/fold';
 import { openTestDatabase, type TestDatabase } from './support/database';
@@ -100,11 +101,32 @@ describe('curated seed data', () => {
     expect(directive('406/QĐ-TTg')).toMatchObject({ kind: 'QUYET_DINH', date: '2021-03-22', inCorpus: true, signer: { name: 'Vũ Đức Đam' } });
     expect(directive('1895/VP-HCC')).toMatchObject({ kind: 'CONG_VAN', date: '2021-03-29', provinceCode: '91', implements: ['406/QĐ-TTg'] });
     expect(directive('2348/VPCP-KSTT')).toMatchObject({ date: '2023-04-07', signer: { name: 'Trần Văn Sơn' } });
-    expect(directive('BC-VPCP-2024-05')).toMatchObject({ number: '', kind: 'BAO_CAO' });
+    expect(directive('BC-VPCP-2024-05')).toMatchObject({ number: '', numberAsPrinted: '/BC-VPCP', kind: 'BAO_CAO' });
     expect(directive('BC-VPCP-2024-05')?.date).toBeUndefined();
     expect(directive('206/QĐ-TTg')).toMatchObject({ date: '2024-02-28' });
+    // One convention for the number: normalised in `number`, as printed beside it, in every document of the corpus.
+    expect(data.directives.filter((d) => d.inCorpus).map((d) => [d.id, d.number, d.numberAsPrinted])).toEqual([
+      ['406/QĐ-TTg', '406/QĐ-TTg', '406 /QĐ-TTg'],
+      ['1895/VP-HCC', '1895/VP-HCC', '1895 /VP-HCC'],
+      ['2348/VPCP-KSTT', '2348/VPCP-KSTT', '2348/VPCP-KSTT'],
+      ['BC-VPCP-2024-05', '', '/BC-VPCP'],
+      ['206/QĐ-TTg', '206/QĐ-TTg', '206 /QĐ-TTg'],
+    ]);
+    expect(toDocuments(data).directives.find((d) => d._id === '206/QĐ-TTg')).toMatchObject({ number: '206/QĐ-TTg', numberAsPrinted: '206 /QĐ-TTg' });
     expect(directive('131/NQ-CP')).toMatchObject({ inCorpus: false, date: '2022-10-06' });
     expect(directive('2348/VPCP-KSTT')?.cites.map((c) => c.directiveId)).toEqual(expect.arrayContaining(['131/NQ-CP', '766/QĐ-TTg', '422/QĐ-TTg']));
+  });
+
+  it('refuses a directive whose number is not normalised, or a corpus document without its printed number', () => {
+    const decision = data.directives.find((d) => d.id === '206/QĐ-TTg')!;
+    const issues = (record: unknown): string[] => {
+      const result = SeedDirective.safeParse(record);
+      return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    };
+    expect(issues(decision)).toEqual([]);
+    expect(issues({ ...decision, number: '206 /QĐ-TTg' })).toEqual(expect.arrayContaining([expect.stringMatching(/^number: must be normalised/)]));
+    expect(issues({ ...decision, numberAsPrinted: undefined })).toEqual([expect.stringMatching(/^numberAsPrinted: is required for the documents in the corpus/)]);
+    expect(issues({ ...decision, number: '260/QĐ-TTg' })).toEqual(expect.arrayContaining([expect.stringMatching(/^number: must be numberAsPrinted normalised/)]));
   });
 
   it('records the 2025 succession of ministries', () => {
