@@ -94,6 +94,14 @@ export const SeedDirective = z
       ctx.addIssue({ code: 'custom', path: ['number'], message: `must be numberAsPrinted normalised: "${normaliseDirectiveNumber(d.numberAsPrinted)}"` });
     }
     if (d.number !== '' && d.number !== d.id) ctx.addIssue({ code: 'custom', path: ['number'], message: 'must equal the id (or be "" when blank)' });
+    // One citation per cited document, at its first occurrence (not one per occurrence).
+    for (const [field, ids] of [
+      ['cites', d.cites.map((c) => c.directiveId)],
+      ['citedAs', (d.citedAs ?? []).map((c) => c.byDirectiveId)],
+    ] as const) {
+      const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
+      if (repeated.length > 0) ctx.addIssue({ code: 'custom', path: [field], message: `one entry per directive; repeated: ${[...new Set(repeated)].join(', ')}` });
+    }
   });
 
 export const SeedAgencyKind = z.enum(['GOVERNMENT', 'MINISTRY', 'GOVERNMENT_AGENCY', 'STATE_ENTERPRISE', 'JUDICIARY', 'PROVINCIAL_COMMITTEE', 'PROVINCIAL_DEPARTMENT', 'OTHER']);

@@ -117,7 +117,7 @@ describe('curated seed data', () => {
     expect(directive('2348/VPCP-KSTT')?.cites.map((c) => c.directiveId)).toEqual(expect.arrayContaining(['131/NQ-CP', '766/QĐ-TTg', '422/QĐ-TTg']));
   });
 
-  it('refuses a directive whose number is not normalised, or a corpus document without its printed number', () => {
+  it('refuses a directive that breaks a convention: a number not normalised, a corpus document without its printed number, a document cited twice', () => {
     const decision = data.directives.find((d) => d.id === '206/QĐ-TTg')!;
     const issues = (record: unknown): string[] => {
       const result = SeedDirective.safeParse(record);
@@ -127,6 +127,12 @@ describe('curated seed data', () => {
     expect(issues({ ...decision, number: '206 /QĐ-TTg' })).toEqual(expect.arrayContaining([expect.stringMatching(/^number: must be normalised/)]));
     expect(issues({ ...decision, numberAsPrinted: undefined })).toEqual([expect.stringMatching(/^numberAsPrinted: is required for the documents in the corpus/)]);
     expect(issues({ ...decision, number: '260/QĐ-TTg' })).toEqual(expect.arrayContaining([expect.stringMatching(/^number: must be numberAsPrinted normalised/)]));
+    // One citation per cited document, in the citing record and in the cited one.
+    const letter = data.directives.find((d) => d.id === '2348/VPCP-KSTT')!;
+    expect(letter.cites.map((c) => c.directiveId)).toEqual([...new Set(letter.cites.map((c) => c.directiveId))]);
+    expect(issues({ ...letter, cites: [...letter.cites, { ...letter.cites[0]!, source: { ...letter.cites[0]!.source, lines: '64-65' } }] })).toEqual(['cites: one entry per directive; repeated: 131/NQ-CP']);
+    const resolution = data.directives.find((d) => d.id === '01/NQ-CP')!;
+    expect(issues({ ...resolution, citedAs: [...resolution.citedAs!, resolution.citedAs![0]!] })).toEqual(['citedAs: one entry per directive; repeated: 406/QĐ-TTg']);
   });
 
   it('records the 2025 succession of ministries', () => {
