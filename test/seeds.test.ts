@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadSeedData, readSeedData, toDocuments, validateSeedData, type SeedData } from '../seeds/load';
-import { SeedDirective } from '../seeds/schema';
+import { SeedDirective, type SeedMilestone } from '../seeds/schema';
 import { verifySeedSources } from '../seeds/verify';
 import { foldVietnamese } from '../src/search/fold';
 import { openTestDatabase, type TestDatabase } from './support/database';
@@ -83,6 +83,16 @@ describe('curated seed data', () => {
     expect(services.get('svc-406-07')?.componentIds).toEqual(['svc-406-03']);
     expect(services.get('svc-406-03')?.partOfIds).toEqual(['svc-406-07']);
     expect(services.get('svc-2348-II.06')?.componentIds).toEqual(['svc-2348-I.09']);
+  });
+
+  it('keeps one printed cell per agency text in every table: coordinatingText only where the table has a Phối hợp column', () => {
+    // 2348 part I and 206 have Chủ trì / Phối hợp columns; 406, 2348 part II and the May 2024 report one "Bộ, ngành" cell.
+    const hasCoordinatingColumn = (m: SeedMilestone): boolean => m.directiveId === '206/QĐ-TTg' || (m.directiveId === '2348/VPCP-KSTT' && m.item.startsWith('I.'));
+    const breaking = data.milestones.filter((m) => (m.coordinatingText !== undefined) !== (hasCoordinatingColumn(m) && !m.parentId)).map((m) => m.id);
+    expect(breaking).toEqual([]);
+    expect(row('206/QĐ-TTg#13').coordinatingText).toMatch(/^Bộ Công an, Ủy ban nhân dân tỉnh/);
+    expect(row('2348/VPCP-KSTT#II.09')).toMatchObject({ leadText: 'Bộ Tư pháp chủ trì, phối hợp với Bộ Công an', coordinatingAgencyIds: ['bo-cong-an', 'uy-ban-nhan-dan-cac-tinh-thanh-pho-truc-thuoc-trung-uong'] });
+    expect(row('2348/VPCP-KSTT#II.09').coordinatingText).toBeUndefined();
   });
 
   it('reads progress notes into counts and province lists', () => {
