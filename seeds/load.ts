@@ -314,7 +314,7 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     allProvinces: m.allProvinces,
     provinceIds: (m.provinceCodes ?? []).map(provinceId.before),
     due: m.due ?? null,
-    carriedOver: m.carriedOver ?? false,
+    carriedOver: m.carriedOver,
     status: m.status
       ? {
           text: m.status.text,

@@ -176,7 +176,8 @@ export const SeedMilestone = z.strictObject({
   allProvinces: z.boolean(),
   provinceCodes: z.array(provinceCode).optional(),
   due: SeedDue.optional(),
-  carriedOver: z.boolean().optional(),
+  /** Carried over from an earlier year: true exactly when the row's deadline text says so ("Chuyển tiếp nhiệm vụ từ năm 2023"); on every row. */
+  carriedOver: z.boolean(),
   status: SeedStatus.optional(),
   /** How and why a broken row's name was reconstructed (406 items 18, 19, 52). */
   reconstructed: z.string().optional(),

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadSeedData, readSeedData, toDocuments, validateSeedData, type SeedData } from '../seeds/load';
-import { SeedDirective, type SeedMilestone } from '../seeds/schema';
+import { SeedDirective, SeedMilestone } from '../seeds/schema';
 import { verifySeedSources } from '../seeds/verify';
 import { foldVietnamese } from '../src/search/fold';
 import { openTestDatabase, type TestDatabase } from './support/database';
@@ -75,6 +75,15 @@ describe('curated seed data', () => {
       ]),
     );
     expect(row('206/QĐ-TTg#01')).toMatchObject({ carriedOver: true, due: { start: '2024-01-01', end: '2024-03-31' }, level: 'FULL' });
+  });
+
+  it('states carriedOver on every row, true exactly for the rows whose deadline says the task is carried over', () => {
+    expect(data.milestones.filter((m) => m.carriedOver).map((m) => m.id)).toEqual([
+      '406/QĐ-TTg#12', '406/QĐ-TTg#13', '406/QĐ-TTg#16',
+      ...['01', '02', '03', '04', '05', '06', '07', '08'].map((item) => `206/QĐ-TTg#${item}`),
+    ]);
+    const { carriedOver: _omitted, ...withoutIt } = row('2348/VPCP-KSTT#II.05');
+    expect(SeedMilestone.safeParse(withoutIt).success).toBe(false);
   });
 
   it('lists a step of an interconnected group as its component when the step is a service of its own, in 2021 as in 2023', () => {
