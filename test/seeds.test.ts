@@ -94,6 +94,17 @@ describe('curated seed data', () => {
     expect(services.get('svc-2348-II.06')?.componentIds).toEqual(['svc-2348-I.09']);
   });
 
+  it('reads the same words alike: "đang tổ chức triển khai" (being organised) is not done wherever it stands', () => {
+    const organising = data.milestones.filter((m) => /đang tổ chức triển khai/iu.test(m.status?.text ?? ''));
+    expect(organising.map((m) => [m.id, m.status?.state])).toEqual([
+      ['2348/VPCP-KSTT#I.06', 'NOT_DONE'],
+      ['2348/VPCP-KSTT#II.09', 'NOT_DONE'],
+      ['BC-VPCP-2024-05#05', 'NOT_DONE'],
+    ]);
+    // The row above I.06 says the pilot "has been organised" (Đã tổ chức triển khai điểm): partly done.
+    expect(row('2348/VPCP-KSTT#I.05').status?.state).toBe('PARTIAL');
+  });
+
   it('keeps one printed cell per agency text in every table: coordinatingText only where the table has a Phối hợp column', () => {
     // 2348 part I and 206 have Chủ trì / Phối hợp columns; 406, 2348 part II and the May 2024 report one "Bộ, ngành" cell.
     const hasCoordinatingColumn = (m: SeedMilestone): boolean => m.directiveId === '206/QĐ-TTg' || (m.directiveId === '2348/VPCP-KSTT' && m.item.startsWith('I.'));
