@@ -1,5 +1,7 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { deadlineRange, isCarriedOver } from '../seeds/deadline';
 import { loadSeedData, readSeedData, toDocuments, validateSeedData, type SeedData } from '../seeds/load';
 import { SeedDirective, SeedMilestone } from '../seeds/schema';
 import { verifySeedSources } from '../seeds/verify';
@@ -172,17 +174,99 @@ describe('curated seed data', () => {
     expect(agency('bo-cong-an')?.aliases).toContain('BCA');
   });
 
-  it('passes seeds:verify: every name and citation is printed in the lines its source names', () => {
-    const report = verifySeedSources(data, SOURCES);
-    expect(report.problems).toEqual([]);
-    expect(report.checked).toBe(report.exact + report.joined);
-    expect(report.exact).toBeGreaterThan(report.joined);
-  });
+  describe('seeds:verify', () => {
+    it('passes on the curated data: every text field is printed in the lines its source names, every deadline range follows from its text', () => {
+      const report = verifySeedSources(data, SOURCES);
+      expect(report.problems).toEqual([]);
+      expect(report.checked).toBe(report.exact + report.joined);
+      expect(report.exact).toBeGreaterThan(report.joined);
+      // Every milestone's name and every task's text at least; every deadline of rows and tasks.
+      expect(report.checked).toBeGreaterThan(data.milestones.length + data.directives.flatMap((d) => d.tasks).length);
+      expect(report.dates).toBe([...data.milestones.map((m) => m.due), ...data.directives.flatMap((d) => d.tasks.map((t) => t.due))].filter(Boolean).length);
+    });
 
-  it('seeds:verify catches a name that is not in the document', () => {
-    const altered: SeedData = structuredClone(data);
-    altered.milestones[0]!.nameAsPrinted = 'Cấp giấy phép bay vào vũ trụ';
-    expect(verifySeedSources(altered, SOURCES).problems).toEqual([expect.stringContaining(`milestone ${altered.milestones[0]!.id} name`)]);
+    it('reads a printed deadline as one date range, from the first day of its earliest period to the last day of its latest', () => {
+      expect(deadlineRange('Quý II/2021')).toEqual({ start: '2021-04-01', end: '2021-06-30' });
+      expect(deadlineRange('Tháng 11/2024')).toEqual({ start: '2024-11-01', end: '2024-11-30' });
+      expect(deadlineRange('chậm nhất đến tháng 9 năm 2023')).toEqual({ start: '2023-09-01', end: '2023-09-30' });
+      expect(deadlineRange('- Triển khai thí điểm tại 10 Bệnh viện trong quý II/2021 - Triển khai toàn quốc từ quý III/2021 đến Quý IV/2021')).toEqual({ start: '2021-04-01', end: '2021-12-31' });
+      // A bare year is not a deadline: the year a task is carried over from, the year of a law.
+      expect(deadlineRange('Quý I/2021 (Chuyển tiếp nhiệm vụ từ năm 2020)')).toEqual({ start: '2021-01-01', end: '2021-03-31' });
+      expect(deadlineRange('- Thí điểm … trong năm 2024\n- Thực hiện toàn quốc sau khi … sửa đổi, bổ sung Luật nghĩa vụ quân sự năm 2015')).toEqual({ start: '2024-01-01', end: '2024-12-31' });
+      expect(deadlineRange('Thực hiện toàn quốc sau khi đánh giá tác động')).toBeUndefined();
+      expect(isCarriedOver('Quý I/2021 (Nhiệm vụ chuyển tiếp từ năm 2020)')).toBe(true);
+      expect(isCarriedOver('Triển khai toàn quốc trong quý II/2021')).toBe(false);
+    });
+
+    /** One character changed: the first letter of the field's longest word becomes another letter ("nghiệp" → "xghiệp"). */
+    function changeOneCharacter(text: string): string {
+      const words = [...text.matchAll(/\p{L}+/gu)];
+      const longest = words.reduce((a, b) => (b[0].length > a[0].length ? b : a));
+      const at = longest.index ?? 0;
+      const letter = text.charAt(at);
+      const replacement = letter === letter.toLowerCase() ? (letter === 'x' ? 'y' : 'x') : letter === 'X' ? 'Y' : 'X';
+      return `${text.slice(0, at)}${replacement}${text.slice(at + 1)}`;
+    }
+    const milestone = (d: SeedData, id: string): SeedMilestone => d.milestones.find((m) => m.id === id)!;
+    const directive = (d: SeedData, id: string): SeedDirective => d.directives.find((x) => x.id === id)!;
+    const task = (d: SeedData, id: string, number: string) => directive(d, id).tasks.find((t) => t.number === number)!;
+
+    // [the change, the record and field the problem must name, how to make it]
+    const changes: Array<[string, string, (d: SeedData) => void]> = [
+      ['a milestone name as printed, one letter changed', 'milestone 406/QĐ-TTg#07 nameAsPrinted', (d) => void (milestone(d, '406/QĐ-TTg#07').nameAsPrinted = changeOneCharacter(milestone(d, '406/QĐ-TTg#07').nameAsPrinted))],
+      ['a level as printed, one letter changed', 'milestone 2348/VPCP-KSTT#I.05 levelText', (d) => void (milestone(d, '2348/VPCP-KSTT#I.05').levelText = changeOneCharacter(milestone(d, '2348/VPCP-KSTT#I.05').levelText!))],
+      ['a lead agency text, one letter changed', 'milestone 406/QĐ-TTg#01 leadText', (d) => void (milestone(d, '406/QĐ-TTg#01').leadText = changeOneCharacter(milestone(d, '406/QĐ-TTg#01').leadText!))],
+      // The issue's example: "Bộ Công an" → "Bộ Công a" used to pass, "a" being inside "an".
+      ['a lead agency text, one letter dropped ("Bộ Công a")', 'milestone 406/QĐ-TTg#01 leadText', (d) => void (milestone(d, '406/QĐ-TTg#01').leadText = 'Bộ Công a')],
+      ['a coordinating agency text, one letter changed', 'milestone 206/QĐ-TTg#13 coordinatingText', (d) => void (milestone(d, '206/QĐ-TTg#13').coordinatingText = changeOneCharacter(milestone(d, '206/QĐ-TTg#13').coordinatingText!))],
+      ['a locality text, one letter changed', 'milestone 406/QĐ-TTg#12 localityText', (d) => void (milestone(d, '406/QĐ-TTg#12').localityText = changeOneCharacter(milestone(d, '406/QĐ-TTg#12').localityText!))],
+      ['a deadline text, one letter changed', 'milestone 406/QĐ-TTg#39 due.text', (d) => void (milestone(d, '406/QĐ-TTg#39').due!.text = changeOneCharacter(milestone(d, '406/QĐ-TTg#39').due!.text))],
+      ['a deadline start, one digit changed', 'milestone 406/QĐ-TTg#13 due.start', (d) => void (milestone(d, '406/QĐ-TTg#13').due!.start = '2021-01-02')],
+      ['a deadline end, one digit changed', 'milestone 206/QĐ-TTg#15@Tháng 8/2024 due.end', (d) => void (milestone(d, '206/QĐ-TTg#15@Tháng 8/2024').due!.end = '2024-08-30')],
+      ['a carried-over flag, flipped', 'milestone 406/QĐ-TTg#14 carriedOver', (d) => void (milestone(d, '406/QĐ-TTg#14').carriedOver = true)],
+      ['a status text, one letter changed', 'milestone 2348/VPCP-KSTT#II.03 status.text', (d) => void (milestone(d, '2348/VPCP-KSTT#II.03').status!.text = changeOneCharacter(milestone(d, '2348/VPCP-KSTT#II.03').status!.text))],
+      ['a status count, one digit changed', 'milestone 2348/VPCP-KSTT#II.14 status.counts[0]', (d) => void (milestone(d, '2348/VPCP-KSTT#II.14').status!.counts![0]!.total = 260)],
+      ['a status count unit, one letter changed', 'milestone 2348/VPCP-KSTT#I.07 status.counts[0]', (d) => void (milestone(d, '2348/VPCP-KSTT#I.07').status!.counts![0]!.unit = changeOneCharacter(milestone(d, '2348/VPCP-KSTT#I.07').status!.counts![0]!.unit))],
+      ['a status percentage, one digit changed', 'milestone 2348/VPCP-KSTT#II.14 status.counts[0].percentText', (d) => void (milestone(d, '2348/VPCP-KSTT#II.14').status!.counts![0]!.percentText = '4,9%')],
+      ['a section heading, one letter changed', 'milestone 406/QĐ-TTg#12 section', (d) => void (milestone(d, '406/QĐ-TTg#12').section = changeOneCharacter(milestone(d, '406/QĐ-TTg#12').section!))],
+      ['a group heading, one letter changed', 'milestone 2348/VPCP-KSTT#II.09 group', (d) => void (milestone(d, '2348/VPCP-KSTT#II.09').group = changeOneCharacter(milestone(d, '2348/VPCP-KSTT#II.09').group!))],
+      ['a directive number as printed, one letter changed', 'directive 206/QĐ-TTg numberAsPrinted', (d) => void (directive(d, '206/QĐ-TTg').numberAsPrinted = '206 /QĐ-TTG')],
+      ['a directive title, one letter changed', 'directive 406/QĐ-TTg title', (d) => void (directive(d, '406/QĐ-TTg').title = changeOneCharacter(directive(d, '406/QĐ-TTg').title))],
+      ['a directive date as printed, one letter changed', 'directive BC-VPCP-2024-05 dateText', (d) => void (directive(d, 'BC-VPCP-2024-05').dateText = changeOneCharacter(directive(d, 'BC-VPCP-2024-05').dateText!))],
+      ['a signer, one letter changed', 'directive 406/QĐ-TTg signer.name', (d) => void (directive(d, '406/QĐ-TTg').signer!.name = 'Vũ Đức Đăm')],
+      ['a signing capacity, one letter changed', 'directive 2348/VPCP-KSTT signer.capacity', (d) => void (directive(d, '2348/VPCP-KSTT').signer!.capacity = changeOneCharacter(directive(d, '2348/VPCP-KSTT').signer!.capacity))],
+      ['a cited document title, one letter changed', 'directive 766/QĐ-TTg title', (d) => void (directive(d, '766/QĐ-TTg').title = changeOneCharacter(directive(d, '766/QĐ-TTg').title))],
+      ['a task text, one letter changed', 'directive 406/QĐ-TTg task 4.1 text', (d) => void (task(d, '406/QĐ-TTg', '4.1').text = changeOneCharacter(task(d, '406/QĐ-TTg', '4.1').text))],
+      ['a task addressee text, one letter changed', 'directive 2348/VPCP-KSTT task 1 addresseeText', (d) => void (task(d, '2348/VPCP-KSTT', '1').addresseeText = changeOneCharacter(task(d, '2348/VPCP-KSTT', '1').addresseeText!))],
+      ['a task deadline text, one letter changed', 'directive 2348/VPCP-KSTT task 2 due.text', (d) => void (task(d, '2348/VPCP-KSTT', '2').due!.text = changeOneCharacter(task(d, '2348/VPCP-KSTT', '2').due!.text))],
+      ['a task deadline end, one digit changed', 'directive 2348/VPCP-KSTT task 2 due.end', (d) => void (task(d, '2348/VPCP-KSTT', '2').due!.end = '2023-09-31')],
+      ['a citing text, one letter changed', 'directive 2348/VPCP-KSTT cites[131/NQ-CP].context', (d) => void (directive(d, '2348/VPCP-KSTT').cites[0]!.context = changeOneCharacter(directive(d, '2348/VPCP-KSTT').cites[0]!.context))],
+      ['a cited-as text, one letter changed', 'directive 01/NQ-CP citedAs[1895/VP-HCC].text', (d) => void (directive(d, '01/NQ-CP').citedAs![1]!.text = changeOneCharacter(directive(d, '01/NQ-CP').citedAs![1]!.text))],
+      ['a service name, one letter changed', 'service svc-406-37 name', (d) => void (d.services.find((s) => s.id === 'svc-406-37')!.name = changeOneCharacter(d.services.find((s) => s.id === 'svc-406-37')!.name))],
+    ];
+    it.each(changes)('fails on %s, naming %s', (_kind, recordAndField, change) => {
+      const altered: SeedData = structuredClone(data);
+      change(altered);
+      const { problems } = verifySeedSources(altered, SOURCES);
+      expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(`${recordAndField}: `)]));
+      // Nothing else is blamed: every problem is about the changed record.
+      const record = recordAndField.replace(/ \S+$/, '');
+      expect(problems.filter((p) => !p.startsWith(`${record} `))).toEqual([]);
+    });
+
+    it('matches whole words only: "an" is not found inside "Toàn", nor "Công a" inside "Công an"', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'seeds-verify-'));
+      try {
+        writeFileSync(join(dir, 'x.txt'), 'Toàn trình\nBộ Công an\n');
+        const row = { ...data.milestones[0]!, nameAsPrinted: 'Bộ Công an', corrections: [], source: { file: 'x.txt', lines: '2' } };
+        const only = (m: SeedMilestone): SeedData => ({ ...data, directives: [], services: [], milestones: [{ ...m, levelText: undefined, leadText: undefined, section: undefined, due: undefined, carriedOver: false }] });
+        expect(verifySeedSources(only(row), dir, 0).problems).toEqual([]);
+        expect(verifySeedSources(only({ ...row, nameAsPrinted: 'an', source: { file: 'x.txt', lines: '1' } }), dir, 0).problems).toEqual([expect.stringContaining(`milestone ${row.id} nameAsPrinted: "an" not found in x.txt:1`)]);
+        expect(verifySeedSources(only({ ...row, nameAsPrinted: 'Bộ Công a' }), dir, 0).problems).toEqual([expect.stringContaining(`milestone ${row.id} nameAsPrinted: "Bộ Công a" not found`)]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   const shared = resolve(__dirname, '..', '..', 'shared', 'seeds');
