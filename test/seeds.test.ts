@@ -112,6 +112,8 @@ describe('curated seed data', () => {
     const hasCoordinatingColumn = (m: SeedMilestone): boolean => m.directiveId === '206/QĐ-TTg' || (m.directiveId === '2348/VPCP-KSTT' && m.item.startsWith('I.'));
     const breaking = data.milestones.filter((m) => (m.coordinatingText !== undefined) !== (hasCoordinatingColumn(m) && !m.parentId)).map((m) => m.id);
     expect(breaking).toEqual([]);
+    // Dated phases: their agency cells are merged with their row's.
+    expect(data.milestones.filter((m) => m.id.includes('@') && (m.leadText ?? m.coordinatingText ?? m.localityText) !== undefined)).toEqual([]);
     expect(row('206/QĐ-TTg#13').coordinatingText).toMatch(/^Bộ Công an, Ủy ban nhân dân tỉnh/);
     expect(row('2348/VPCP-KSTT#II.09')).toMatchObject({ leadText: 'Bộ Tư pháp chủ trì, phối hợp với Bộ Công an', coordinatingAgencyIds: ['bo-cong-an', 'uy-ban-nhan-dan-cac-tinh-thanh-pho-truc-thuoc-trung-uong'] });
     expect(row('2348/VPCP-KSTT#II.09').coordinatingText).toBeUndefined();
