@@ -459,6 +459,7 @@ export function generateSyntheticCatalogue(options: SyntheticOptions, real: Seed
             leadAgencyIds: [],
             coordinatingAgencyIds: [],
             allProvinces: false,
+            carriedOver: false,
             source: sourceItem(`service=${n} row=${item}`),
           };
           if (directive.kind !== 'BAO_CAO' && random.chance(0.7)) {
@@ -523,6 +524,7 @@ export function generateSyntheticCatalogue(options: SyntheticOptions, real: Seed
               coordinatingAgencyIds: row.coordinatingAgencyIds,
               allProvinces: row.allProvinces,
               due: monthDue(firstMonth + Math.floor(((lastMonth - firstMonth) * k) / phases)),
+              carriedOver: false,
               source: sourceItem(`service=${n} row=${item} phase=${k}`),
             };
             if (row.provinceCodes) phase.provinceCodes = row.provinceCodes;

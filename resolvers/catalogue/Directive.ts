@@ -5,6 +5,7 @@ export const Directive: DirectiveFieldResolvers = {
   // Federation: another subgraph's reference { id } resolves through the per-request loader, so `_entities` batches.
   __resolveReference: (reference, ctx) => ctx.loaders.directive.load(reference.id),
   id: (directive) => directive._id,
+  numberAsPrinted: (directive) => directive.numberAsPrinted,
   issuer: (directive, _args, ctx) => loadOne(ctx.loaders.agency, directive.issuerAgencyId),
   province: (directive, _args, ctx) => loadOne(ctx.loaders.province, directive.provinceId),
   implements: (directive, _args, ctx) => loadAll(ctx.loaders.directive, directive.implementsIds),

@@ -26,7 +26,10 @@ export interface DirectiveDocument {
   _id: string;
   /** Accent- and case-folded id, for lookups such as "406/qd-ttg". */
   idKey: string;
+  /** Number and symbol normalised ("406/QĐ-TTg"); "" when blank or cited by name only. */
   number: string;
+  /** As printed in the document's own heading ("406 /QĐ-TTg"); null for documents only cited. */
+  numberAsPrinted: string | null;
   kind: DirectiveKind;
   title: string;
   issuerAgencyId: string | null;

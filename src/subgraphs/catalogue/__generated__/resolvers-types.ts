@@ -239,8 +239,10 @@ export type Directive = {
   kind: DirectiveKind;
   /** Rows of the directive's appendix (danh mục, phụ lục), in document order, dated phases included. */
   milestones: Array<Milestone>;
-  /** Number and symbol as printed; empty when the document leaves it blank. */
+  /** Number and symbol (số, ký hiệu), normalised without spaces ("406/QĐ-TTg"); empty when the document leaves the number blank or is cited by name only. */
   number: Scalars['String']['output'];
+  /** Number and symbol exactly as printed in the document's heading or caption ("406 /QĐ-TTg"; "/BC-VPCP" when the number is blank); null for documents only cited. */
+  numberAsPrinted: Maybe<Scalars['String']['output']>;
   /** Province of a local document (văn bản địa phương), as the unit was then. */
   province: Maybe<Province>;
   /** Signer (người ký) and signing capacity as printed, when printed. */
@@ -1155,6 +1157,7 @@ export type DirectiveFieldResolvers<ContextType = CatalogueContext, ParentType e
   kind?: Resolver<ResolversTypes['DirectiveKind'], ParentType, ContextType>;
   milestones?: Resolver<Array<ResolversTypes['Milestone']>, ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  numberAsPrinted?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   province?: Resolver<Maybe<ResolversTypes['Province']>, ParentType, ContextType>;
   signer?: Resolver<Maybe<ResolversTypes['Signer']>, ParentType, ContextType>;
   tasks?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType>;

@@ -273,6 +273,7 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     _id: d.id,
     idKey: directiveIdKey(d.id),
     number: d.number,
+    numberAsPrinted: d.numberAsPrinted ?? null,
     kind: d.kind,
     title: d.title,
     issuerAgencyId: d.issuerAgencyId ?? null,
@@ -313,7 +314,7 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     allProvinces: m.allProvinces,
     provinceIds: (m.provinceCodes ?? []).map(provinceId.before),
     due: m.due ?? null,
-    carriedOver: m.carriedOver ?? false,
+    carriedOver: m.carriedOver,
     status: m.status
       ? {
           text: m.status.text,

@@ -7,8 +7,10 @@ import { z } from 'zod';
  * `source` so a reader, or `npm run seeds:verify`, can check it against the text.
  *
  * Conventions shared by all files:
- * - Directive ids are the official number/symbol as printed, NFC, a single "/",
- *   no spaces: "406/QĐ-TTg", "131/NQ-CP". The May 2024 report has no number: "BC-VPCP-2024-05".
+ * - Directive ids are the official number/symbol, NFC, a single "/", no spaces:
+ *   "406/QĐ-TTg", "131/NQ-CP". The May 2024 report has no number: "BC-VPCP-2024-05".
+ *   `number` is normalised the same way; a corpus document keeps the printed
+ *   form ("406 /QĐ-TTg") in `numberAsPrinted`.
  * - Agency ids are ASCII slugs of the full official name: "bo-ke-hoach-va-dau-tu".
  * - Province codes are the 2-digit GSO codes of the 63 units before 1 July 2025,
  *   since the documents (2021–2024) name those.
@@ -37,40 +39,70 @@ const Correction = z.strictObject({ printed: z.string(), corrected: z.string() }
 
 export const SeedDirectiveKind = z.enum(['QUYET_DINH', 'CONG_VAN', 'BAO_CAO', 'NGHI_QUYET', 'CHI_THI', 'NGHI_DINH', 'THONG_TU', 'LUAT', 'DE_AN', 'OTHER']);
 
-export const SeedDirective = z.strictObject({
-  id: nonEmpty,
-  /** Number/symbol as printed, "" when blank in the document. */
-  number: z.string(),
-  kind: SeedDirectiveKind,
-  /** "V/v ..." or "Phê duyệt ..." line, or the name the citing text uses. */
-  title: nonEmpty,
-  issuerAgencyId: agencyId.optional(),
-  signer: z.strictObject({ name: nonEmpty, capacity: nonEmpty }).optional(),
-  date: isoDate.optional(),
-  /** As printed, when the date is partial or blank. */
-  dateText: z.string().optional(),
-  /** Old province code for local documents. */
-  provinceCode: provinceCode.optional(),
-  /** True for the five documents in seeds/sources; false for documents only cited. */
-  inCorpus: z.boolean(),
-  files: z.array(nonEmpty),
-  implements: z.array(nonEmpty),
-  cites: z.array(z.strictObject({ directiveId: nonEmpty, context: nonEmpty, source: SeedSource })),
-  tasks: z.array(
-    z.strictObject({
-      number: nonEmpty,
-      text: nonEmpty,
-      addresseeAgencyIds: z.array(agencyId),
-      addresseeText: z.string().optional(),
-      due: SeedDue.optional(),
-      source: SeedSource,
-    }),
-  ),
-  /** For cited-only directives: what each citing document says about it. */
-  citedAs: z.array(z.strictObject({ byDirectiveId: nonEmpty, text: nonEmpty, source: SeedSource })).optional(),
-  ambiguities: z.array(nonEmpty).optional(),
-  corrections: z.array(Correction).optional(),
-});
+/**
+ * A directive number normalised: NFC, whitespace removed ("406 /QĐ-TTg" → "406/QĐ-TTg"),
+ * "" when the number before the symbol is blank ("         /BC-VPCP").
+ */
+export function normaliseDirectiveNumber(printed: string): string {
+  const joined = printed.normalize('NFC').replace(/\s+/g, '');
+  return joined.startsWith('/') ? '' : joined;
+}
+
+export const SeedDirective = z
+  .strictObject({
+    id: nonEmpty,
+    /** Number/symbol normalised (see normaliseDirectiveNumber), equal to the id; "" when blank in the document or cited by name only. */
+    number: z.string().regex(/^\S*$/, 'must be normalised (no spaces); the printed form goes in numberAsPrinted'),
+    /** Number/symbol exactly as printed in the document's own heading or caption ("406 /QĐ-TTg"); set for the documents in the corpus only. */
+    numberAsPrinted: nonEmpty.optional(),
+    kind: SeedDirectiveKind,
+    /** "V/v ..." or "Phê duyệt ..." line, or the name the citing text uses. */
+    title: nonEmpty,
+    issuerAgencyId: agencyId.optional(),
+    signer: z.strictObject({ name: nonEmpty, capacity: nonEmpty }).optional(),
+    date: isoDate.optional(),
+    /** As printed, when the date is partial or blank. */
+    dateText: z.string().optional(),
+    /** Old province code for local documents. */
+    provinceCode: provinceCode.optional(),
+    /** True for the five documents in seeds/sources; false for documents only cited. */
+    inCorpus: z.boolean(),
+    files: z.array(nonEmpty),
+    implements: z.array(nonEmpty),
+    cites: z.array(z.strictObject({ directiveId: nonEmpty, context: nonEmpty, source: SeedSource })),
+    tasks: z.array(
+      z.strictObject({
+        number: nonEmpty,
+        text: nonEmpty,
+        addresseeAgencyIds: z.array(agencyId),
+        addresseeText: z.string().optional(),
+        due: SeedDue.optional(),
+        source: SeedSource,
+      }),
+    ),
+    /** For cited-only directives: what each citing document says about it. */
+    citedAs: z.array(z.strictObject({ byDirectiveId: nonEmpty, text: nonEmpty, source: SeedSource })).optional(),
+    ambiguities: z.array(nonEmpty).optional(),
+    corrections: z.array(Correction).optional(),
+  })
+  .superRefine((d, ctx) => {
+    // One convention for every document: `number` normalised, the printed form beside it (issue #15).
+    if (d.inCorpus !== (d.numberAsPrinted !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['numberAsPrinted'], message: 'is required for the documents in the corpus, and only for them' });
+    }
+    if (d.numberAsPrinted !== undefined && d.number !== normaliseDirectiveNumber(d.numberAsPrinted)) {
+      ctx.addIssue({ code: 'custom', path: ['number'], message: `must be numberAsPrinted normalised: "${normaliseDirectiveNumber(d.numberAsPrinted)}"` });
+    }
+    if (d.number !== '' && d.number !== d.id) ctx.addIssue({ code: 'custom', path: ['number'], message: 'must equal the id (or be "" when blank)' });
+    // One citation per cited document, at its first occurrence (not one per occurrence).
+    for (const [field, ids] of [
+      ['cites', d.cites.map((c) => c.directiveId)],
+      ['citedAs', (d.citedAs ?? []).map((c) => c.byDirectiveId)],
+    ] as const) {
+      const repeated = ids.filter((id, index) => ids.indexOf(id) !== index);
+      if (repeated.length > 0) ctx.addIssue({ code: 'custom', path: [field], message: `one entry per directive; repeated: ${[...new Set(repeated)].join(', ')}` });
+    }
+  });
 
 export const SeedAgencyKind = z.enum(['GOVERNMENT', 'MINISTRY', 'GOVERNMENT_AGENCY', 'STATE_ENTERPRISE', 'JUDICIARY', 'PROVINCIAL_COMMITTEE', 'PROVINCIAL_DEPARTMENT', 'OTHER']);
 
@@ -144,7 +176,8 @@ export const SeedMilestone = z.strictObject({
   allProvinces: z.boolean(),
   provinceCodes: z.array(provinceCode).optional(),
   due: SeedDue.optional(),
-  carriedOver: z.boolean().optional(),
+  /** Carried over from an earlier year: true exactly when the row's deadline text says so ("Chuyển tiếp nhiệm vụ từ năm 2023"); on every row. */
+  carriedOver: z.boolean(),
   status: SeedStatus.optional(),
   /** How and why a broken row's name was reconstructed (406 items 18, 19, 52). */
   reconstructed: z.string().optional(),
