@@ -12,7 +12,7 @@ import { maskGatewayError } from './edge/errors';
 import { identityPlugin } from './edge/identity';
 import { limitsPlugin } from './edge/limits';
 import { createEdgeMetrics } from './edge/metrics';
-import { automaticPersistedQueries, readTrustedDocuments, trustedDocumentsPlugin } from './edge/persisted';
+import { automaticPersistedQueries, readTrustedDocuments, requestShapePlugin, trustedDocumentsPlugin } from './edge/persisted';
 import { signingPlugin } from './edge/signing';
 import { engineLogger } from './engine-log';
 import type { RateLimitStore } from './rate-limit';
@@ -45,6 +45,7 @@ function edgePlugins(options: RuntimeOptions): GatewayPlugin[] {
     }) as GatewayPlugin,
     identityPlugin({ keys: options.keys, limits: config.rateLimits, store: options.rateLimitStore, metrics, log }),
     metrics.plugin,
+    requestShapePlugin(),
     persisted,
     ...limitsPlugin(config.limits, config.production),
     signingPlugin(options.secret),
@@ -73,7 +74,8 @@ export function createRuntime(options: RuntimeOptions): GatewayRuntime {
     graphiql: false,
     graphqlEndpoint: '/graphql',
     batching: false,
-    cors: config.corsOrigins.length === 0 ? false : { origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, maxAge: 600 },
+    // CORS is answered in front of the engine (src/gateway/server.ts), before the IDE's routes.
+    cors: false,
     disableIntrospection: config.introspectionEnabled ? undefined : {},
     subgraphErrors: { errorCode: false, subgraphNameProp: 'serviceName' },
   });

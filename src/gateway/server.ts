@@ -1,4 +1,5 @@
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Registry } from 'prom-client';
 import { ErrorCode } from '../platform/errors';
@@ -84,6 +85,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     res.status(ready.status === 'unready' ? 503 : 200).json(ready);
   });
   metricsRoute(app, config.metrics, () => [options.registry, ...(options.otherRegistries?.() ?? [])]);
+  // Before the IDE's routes: Express would answer their OPTIONS itself.
+  if (config.corsOrigins.length > 0) app.use('/graphql', cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, maxAge: 600 }));
   if (config.ideEnabled) app.use(createIdeRouter({ assetsDir: findIdeAssets(), examplesDir: findExamplesDir(), graphqlPath: '/graphql' }));
   const parseJson = express.json({ limit: config.limits.maxBodyBytes });
   const exportCsv = createExportHandler({ runtime, config, log, personalFields: personalFieldsOf(source, config.personalSubgraphs) });

@@ -82,9 +82,18 @@ export class DatabaseUnavailableError extends CodedError {
   }
 }
 
+/**
+ * HTTP status of a request error (parse, validation, limits, variables): 400 for
+ * clients that accept `application/graphql-response+json`; `spec` lets the engine
+ * answer 200 to legacy `application/json` clients, as GraphQL over HTTP recommends.
+ */
+export function requestErrorHttp(code: ErrorCode): { status: number; spec: true } {
+  return { status: ERROR_CODES[code].status, spec: true };
+}
+
 export class OperationLimitError extends CodedError {
   constructor(message: string) {
-    super(ErrorCode.OPERATION_LIMIT_EXCEEDED, message, { http: { status: ERROR_CODES.OPERATION_LIMIT_EXCEEDED.status } });
+    super(ErrorCode.OPERATION_LIMIT_EXCEEDED, message, { http: requestErrorHttp(ErrorCode.OPERATION_LIMIT_EXCEEDED) });
   }
 }
 

@@ -102,3 +102,29 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 export function bearer(key: string): Record<string, string> {
   return { authorization: `Bearer ${key}` };
 }
+
+/**
+ * Gateways with different settings over one seeded database, each a stack of
+ * its own: for tests of settings (limits, persisted queries) over HTTP.
+ */
+export function stackPool(prefix: string) {
+  let database: TestDatabase | undefined;
+  const running: TestStack[] = [];
+  return {
+    async open(): Promise<TestDatabase> {
+      database = await openTestDatabase(prefix);
+      await loadSeedData(database.collections);
+      return database;
+    },
+    async start(env: Record<string, string> = {}): Promise<TestStack> {
+      if (!database) throw new Error('call open() first');
+      const stack = await startTestStack({ database, env });
+      running.push(stack);
+      return stack;
+    },
+    async close(): Promise<void> {
+      for (const stack of running) await stack.close();
+      await database?.drop();
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import { CodedError, ErrorCode, ERROR_CODES, isErrorCode } from '../../platform/errors';
+import { CodedError, ErrorCode, isErrorCode, requestErrorHttp } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 
 /** Codes the engine gives an error when a subgraph could not be reached or did not answer in time. */
@@ -39,7 +39,7 @@ export function maskGatewayError(error: unknown, log: Logger): Error {
     return recode(error, code, error.message, kept);
   }
   // graphql-js's own request errors (variables that do not coerce) carry no code: they are the caller's mistake.
-  if (code === undefined && /^Variable "\$/.test(error.message)) return recode(error, ErrorCode.BAD_USER_INPUT, error.message, { http: { status: ERROR_CODES.BAD_USER_INPUT.status } });
+  if (code === undefined && /^Variable "\$/.test(error.message)) return recode(error, ErrorCode.BAD_USER_INPUT, error.message, { http: requestErrorHttp(ErrorCode.BAD_USER_INPUT) });
   const subgraph = subgraphOf(error);
   if (subgraph && typeof code === 'string' && UNREACHABLE_CODES.has(code)) {
     log.warn('subgraph unavailable', { subgraph, reason: code });

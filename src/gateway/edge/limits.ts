@@ -5,14 +5,14 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, parse, type DocumentNode, type ValidationRule } from 'graphql';
-import { ErrorCode, ERROR_CODES, OperationLimitError } from '../../platform/errors';
+import { ErrorCode, OperationLimitError, requestErrorHttp } from '../../platform/errors';
 import type { OperationLimits } from '../config';
 
 /** Marks a graphql-armor rejection with our code and HTTP 400, so clients can tell it from other validation errors. */
 function markAsLimit(_context: unknown, error: GraphQLError): void {
   const extensions = error.extensions as Record<string, unknown>;
   extensions.code = ErrorCode.OPERATION_LIMIT_EXCEEDED;
-  extensions.http = { status: ERROR_CODES.OPERATION_LIMIT_EXCEEDED.status };
+  extensions.http = requestErrorHttp(ErrorCode.OPERATION_LIMIT_EXCEEDED);
 }
 
 /**

@@ -42,14 +42,26 @@ export const NOT_ALLOWED_MESSAGE = 'Only trusted (allow-listed) operations run o
  */
 export function trustedDocumentsPlugin(documents: ReadonlyMap<string, string>): GatewayPlugin {
   return {
-    onParams({ params, setParams, setResult }) {
+    onParams({ params, setParams }) {
       const text = trustedText(documents, params.query, params.extensions);
-      if (text === undefined) {
-        setResult({ errors: [new CodedError(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, NOT_ALLOWED_MESSAGE, { http: { status: ERROR_CODES.PERSISTED_QUERY_NOT_ALLOWED.status } })] });
-        return;
-      }
+      if (text === undefined) throw new CodedError(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, NOT_ALLOWED_MESSAGE, { http: { status: ERROR_CODES.PERSISTED_QUERY_NOT_ALLOWED.status } });
       const { persistedQuery: _hash, ...extensions } = params.extensions ?? {};
       setParams({ ...params, query: text, extensions });
+    },
+  };
+}
+
+/**
+ * The request's parameters have the types GraphQL over HTTP gives them; a
+ * non-string `operationName` is refused with 400 rather than ignored.
+ */
+export function requestShapePlugin(): GatewayPlugin {
+  return {
+    onParams({ params }) {
+      const { operationName } = params as { operationName?: unknown };
+      if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') {
+        throw new CodedError(ErrorCode.BAD_REQUEST, '`operationName` must be a string.', { http: { status: ERROR_CODES.BAD_REQUEST.status } });
+      }
     },
   };
 }

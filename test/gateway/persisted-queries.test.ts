@@ -1,23 +1,24 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApiKey } from '../src/auth/api-keys';
-import { sha256 } from '../src/http/trusted-documents';
-import type { TestDatabase } from './support/database';
-import { seededGatewayPool } from './support/gateway';
+import { sha256 } from '../../src/gateway/edge/persisted';
+import { bearer, stackPool, type TestStack } from '../support/stack';
 
 const QUERY = '{ directive(id: "406/qd-ttg") { id } }';
 
 describe('persisted queries and caching', () => {
-  const pool = seededGatewayPool('apq');
-  let database: TestDatabase;
-  const start = async (env: Record<string, string> = {}) => `${await pool.start(env)}/graphql`;
+  const pool = stackPool('apq');
+  let lastStack: TestStack;
+  const start = async (env: Record<string, string> = {}) => {
+    lastStack = await pool.start(env);
+    return `${lastStack.url}/graphql`;
+  };
   const post = (url: string, body: unknown) =>
     fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } }));
   const byHash = (query: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } });
 
   beforeAll(async () => {
-    database = await pool.open();
+    await pool.open();
   });
   afterAll(() => pool.close());
 
@@ -39,8 +40,7 @@ describe('persisted queries and caching', () => {
     expect(health.headers.get('cache-control')).toBe('no-store');
     const citizen = await get('{ citizen(id: "001099012345", purpose: IDENTITY) { id } }');
     expect(citizen.headers.get('cache-control')).toBe('no-store');
-    const { key } = await createApiKey(database.db, 'cache test', 'analyst');
-    const keyed = await get(QUERY, { authorization: `Bearer ${key}` });
+    const keyed = await get(QUERY, bearer(await lastStack.key('analyst')));
     expect(keyed.headers.get('cache-control')).toBe('max-age=300, private');
   });
 

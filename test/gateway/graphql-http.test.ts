@@ -1,13 +1,13 @@
 import { auditServer } from 'graphql-http';
-import { startTestGateway, type TestGateway } from './support/gateway';
+import { startTestStack, type TestStack } from '../support/stack';
 
 /** The GraphQL-over-HTTP spec audits of the graphql-http package, against the running gateway. */
 describe('GraphQL over HTTP conformance (graphql-http server audits)', () => {
-  let t: TestGateway;
+  let t: TestStack;
   let url: string;
   beforeAll(async () => {
-    t = await startTestGateway({ seed: false });
-    url = `${await t.listen()}/graphql`;
+    t = await startTestStack({ seed: false });
+    url = `${t.url}/graphql`;
   });
   afterAll(() => t.close());
 

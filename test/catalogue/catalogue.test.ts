@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CommandStartedEvent } from 'mongodb';
-import { startTestStack, type TestStack } from './support/stack';
+import { startTestStack, type TestStack } from '../support/stack';
 
 /** Questions an analyst asks of the documents, with the answers read from the documents themselves, through the gateway. */
 describe('the unified catalogue schema', () => {
@@ -176,7 +176,7 @@ describe('the unified catalogue schema', () => {
   });
 
   describe('ready-made operations in schema/examples', () => {
-    const dir = resolve(__dirname, '..', 'schema', 'examples');
+    const dir = resolve(__dirname, '..', '..', 'schema', 'examples');
     const files = readdirSync(dir).filter((f) => f.endsWith('.graphql'));
     it('has some', () => expect(files.length).toBeGreaterThanOrEqual(8));
     it.each(files)('%s has a description and runs without errors, returning data', async (file) => {
