@@ -99,7 +99,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     app,
     runtime,
     async reload() {
-      if (await source.reload()) runtime.invalidateUnifiedGraph();
+      // Typed void, but the engine returns the reload's promise: wait for the new supergraph to be in use.
+      if (await source.reload()) await (runtime.invalidateUnifiedGraph() as unknown as Promise<unknown> | undefined);
     },
     stop: async () => {
       await runtime.dispose();

@@ -59,9 +59,11 @@ export function gatewayIdentity(purpose: string): ForwardedIdentity {
 export async function fetchSubgraphSdl(endpoint: SubgraphEndpoint, secret: string | undefined, timeoutMs: number): Promise<SubgraphSdl> {
   const body = JSON.stringify({ query: '{ _service { sdl } }' });
   const signature = secret ? signRequest(secret, gatewayIdentity('composition'), body) : {};
+  const ask = () => fetch(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...signature }, body, signal: AbortSignal.timeout(timeoutMs) });
   let response: Response;
   try {
-    response = await fetch(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...signature }, body, signal: AbortSignal.timeout(timeoutMs) });
+    // Once more on a network error: a kept-alive connection to a subgraph that was just redeployed fails once.
+    response = await ask().catch(ask);
   } catch (error) {
     throw new CompositionError(endpoint.name, `unreachable at ${endpoint.url}: ${(error as Error).message}`);
   }
