@@ -22,6 +22,18 @@ export interface RunningGateway {
   drain(deadline: number): Promise<{ unfinished: number }>;
 }
 
+/**
+ * The engine registers a handler that disposes it at once on SIGTERM and
+ * SIGINT, which aborts the requests in flight. Shutdown is ours to order
+ * (drain, then dispose: src/main.ts), so those handlers are removed; the
+ * engine still disposes itself on process exit.
+ */
+function detachEngineSignalHandlers(): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    for (const listener of process.listeners(signal)) if (listener.name === 'terminateHandler') process.removeListener(signal, listener);
+  }
+}
+
 /** Operation names the gateway may use as metric labels: the schema's examples and the trusted documents. */
 async function knownOperations(config: GatewayConfig): Promise<Set<string>> {
   const texts = (await readExamples(projectPath('schema', 'examples'))).map((example) => example.query);
@@ -62,6 +74,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   }
   const registry = options.registry ?? new Registry();
   const gateway = createGateway({ config, source, secret: options.secret, keys: options.keys, log, registry, otherRegistries: options.otherRegistries, rateLimitStore: options.rateLimitStore, knownOperations: await knownOperations(config) });
+  detachEngineSignalHandlers();
   const graceful = new GracefulHttp();
   const http = await listen(graceful.handler(gateway.app), config.port, config.host);
   const metrics = await startMetricsServer(config.metrics, config.host, () => [registry, ...(options.otherRegistries?.() ?? [])]);

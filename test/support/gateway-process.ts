@@ -2,6 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const MAIN = resolve(__dirname, '..', '..', 'dist', 'src', 'main.js');
+/** `npm run subgraph` as built. */
+export const SUBGRAPH = resolve(__dirname, '..', '..', 'dist', 'src', 'scripts', 'subgraph.js');
 
 export interface GatewayProcess {
   child: ChildProcessWithoutNullStreams;
@@ -13,9 +15,9 @@ export interface GatewayProcess {
   url?: string;
 }
 
-/** Runs the built gateway (`dist/src/main.js`, built by `npm test` before jest) as `npm start` does. */
-export function spawnGateway(env: Record<string, string>): GatewayProcess {
-  const child = spawn(process.execPath, [MAIN], {
+/** Runs the built gateway (`dist/src/main.js`, built by `npm test` before jest) as `npm start` does, or another built script with `args`. */
+export function spawnGateway(env: Record<string, string>, args: string[] = [MAIN]): GatewayProcess {
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -1,5 +1,5 @@
-import { testDatabaseUri } from './support/database';
-import { spawnGateway, waitForReady } from './support/gateway-process';
+import { testDatabaseUri } from '../support/database';
+import { spawnGateway, waitForReady } from '../support/gateway-process';
 
 /** SIGTERM during a burst: requests already accepted finish, new ones are refused, the process exits in time. */
 describe('graceful shutdown under load', () => {
@@ -16,7 +16,7 @@ describe('graceful shutdown under load', () => {
         const body = (await response.json()) as { data?: { milestones?: { totalCount: number } }; errors?: Array<{ extensions?: { code?: string } }> };
         if (response.status === 200 && body.data?.milestones?.totalCount === 185) outcomes.ok += 1;
         else if (response.status === 503 && body.errors?.[0]?.extensions?.code === 'SHUTTING_DOWN') outcomes.refused += 1;
-        else outcomes.failed.push(`status ${response.status}`);
+        else outcomes.failed.push(`status ${response.status} ${JSON.stringify(body).slice(0, 200)}`);
       } catch (error) {
         const code = (error as { cause?: { code?: string } }).cause?.code;
         // Refused (503 above, or no listener any more) is the correct answer for requests sent after SIGTERM.

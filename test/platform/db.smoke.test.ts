@@ -1,5 +1,6 @@
 import { MongoServerError } from 'mongodb';
-import { openTestDatabase, type TestDatabase } from './support/database';
+import { readOptions, readWhole } from '../../src/platform/db/queries';
+import { openTestDatabase, type TestDatabase } from '../support/database';
 
 /** Proves the driver works against the run's database for every operation the gateway relies on. */
 describe('database smoke test', () => {
@@ -56,5 +57,14 @@ describe('database smoke test', () => {
     await write();
     await write();
     expect(await rows.find({}).toArray()).toEqual([{ _id: 'k', v: 1 }]);
+  });
+
+  it('accepts the server-side time limit every read carries (maxTimeMS)', async () => {
+    const rows = database.db.collection<{ _id: string }>('timed');
+    await rows.insertOne({ _id: 'a' });
+    expect(await rows.find({}, readWhole()).toArray()).toEqual([{ _id: 'a' }]);
+    expect(await rows.countDocuments({}, readOptions())).toBe(1);
+    expect(await rows.aggregate([{ $match: {} }], readWhole()).toArray()).toEqual([{ _id: 'a' }]);
+    expect(readOptions().maxTimeMS).toBeGreaterThan(0);
   });
 });
