@@ -10,6 +10,7 @@ import 'graphiql/graphiql.css';
 import './ide.css';
 import { createExamplesPlugin } from './examples-plugin';
 import { readPageConfig } from './page-config';
+import { createPrivateStorage } from './private-storage';
 
 const config = readPageConfig();
 
@@ -22,8 +23,12 @@ const WELCOME_QUERY = `# dvc-gateway GraphQL IDE
 # Citizen lookups need an API key, in the
 # Headers tab below:
 #   {"Authorization": "Bearer dvc_..."}
-# Headers are not saved in the browser
-# unless you turn that on in the settings.
+# Headers and variables are never stored in
+# the browser: closing or reloading the page
+# forgets them. Queries, tabs and history
+# are stored in this browser without them,
+# and with 12-digit numbers (citizen IDs)
+# removed.
 
 {
   directive(id: "406/qd-ttg") {
@@ -59,6 +64,9 @@ const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
   }
 };
 
+/** GraphiQL's tabs, history and preferences in localStorage, never headers nor variables (private-storage.ts). */
+const storage = createPrivateStorage(window.localStorage);
+
 const examplesPlugin = createExamplesPlugin(config.examples, WELCOME_QUERY);
 
 const container = document.getElementById('graphiql');
@@ -67,6 +75,9 @@ if (container) {
     <GraphiQL
       fetcher={fetcher}
       defaultQuery={WELCOME_QUERY}
+      storage={storage}
+      // Hides the "Persist headers" switch: private-storage.ts would refuse to store them anyway.
+      shouldPersistHeaders={false}
       plugins={[examplesPlugin]}
       // Open on the examples when there are any; the prop must be the same object as in `plugins`.
       visiblePlugin={config.examples.length > 0 ? examplesPlugin : undefined}
