@@ -1,12 +1,15 @@
 /**
- * The gateway's browser IDE: GraphiQL 3 plus a pane of the ready-made operations
- * from schema/examples. Bundled offline by scripts/build-ide.js; the gateway serves
- * the result (src/http/ide.ts) and embeds the page config (examples, GraphQL path).
+ * The gateway's browser IDE: GraphiQL 3 with a pane of the ready-made operations from
+ * schema/examples and the query builder (GraphiQL's explorer). Bundled offline by
+ * scripts/build-ide.js; the gateway serves the result (src/http/ide.ts) and embeds the
+ * page config (examples, GraphQL path).
  */
+import { explorerPlugin } from '@graphiql/plugin-explorer';
 import { GraphiQL, type GraphiQLProps } from 'graphiql';
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { createRoot } from 'react-dom/client';
 import 'graphiql/graphiql.css';
+import '@graphiql/plugin-explorer/dist/style.css';
 import './ide.css';
 import { createExamplesPlugin } from './examples-plugin';
 import { readPageConfig } from './page-config';
@@ -17,6 +20,8 @@ const config = readPageConfig();
 const WELCOME_QUERY = `# dvc-gateway GraphQL IDE
 #
 # Ready-made operations: the list icon, left.
+# Build a query by ticking fields: the
+#   folder icon (query builder).
 # Schema docs: the book icon.
 # Autocomplete: Ctrl-Space. Run: Ctrl-Enter.
 #
@@ -68,6 +73,8 @@ const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
 const storage = createPrivateStorage(window.localStorage);
 
 const examplesPlugin = createExamplesPlugin(config.examples, WELCOME_QUERY);
+// The query builder: tick fields, fill in arguments. Its own "run" button runs through our fetcher too.
+const queryBuilderPlugin = { ...explorerPlugin(), title: 'Query builder (explorer)' };
 
 const container = document.getElementById('graphiql');
 if (container) {
@@ -78,7 +85,7 @@ if (container) {
       storage={storage}
       // Hides the "Persist headers" switch: private-storage.ts would refuse to store them anyway.
       shouldPersistHeaders={false}
-      plugins={[examplesPlugin]}
+      plugins={[examplesPlugin, queryBuilderPlugin]}
       // Open on the examples when there are any; the prop must be the same object as in `plugins`.
       visiblePlugin={config.examples.length > 0 ? examplesPlugin : undefined}
       defaultEditorToolsVisibility="headers"
