@@ -1,8 +1,8 @@
 /**
  * The gateway's browser IDE: GraphiQL 3 with a pane of the ready-made operations from
- * schema/examples and the query builder (GraphiQL's explorer). Bundled offline by
- * scripts/build-ide.js; the gateway serves the result (src/http/ide.ts) and embeds the
- * page config (examples, GraphQL path).
+ * schema/examples, the query builder (GraphiQL's explorer), and the result as a table.
+ * Bundled offline by scripts/build-ide.js; the gateway serves the result (src/http/ide.ts)
+ * and embeds the page config (examples, GraphQL path).
  */
 import { explorerPlugin } from '@graphiql/plugin-explorer';
 import { GraphiQL, type GraphiQLProps } from 'graphiql';
@@ -11,9 +11,12 @@ import { createRoot } from 'react-dom/client';
 import 'graphiql/graphiql.css';
 import '@graphiql/plugin-explorer/dist/style.css';
 import './ide.css';
+import { exportUrlFor } from './csv-download';
 import { createExamplesPlugin } from './examples-plugin';
 import { readPageConfig } from './page-config';
 import { createPrivateStorage } from './private-storage';
+import { ResultsView } from './results-view';
+import { recordRun } from './runs';
 
 const config = readPageConfig();
 
@@ -24,6 +27,8 @@ const WELCOME_QUERY = `# dvc-gateway GraphQL IDE
 #   folder icon (query builder).
 # Schema docs: the book icon.
 # Autocomplete: Ctrl-Space. Run: Ctrl-Enter.
+# Results as a table, and as a CSV file:
+# JSON | Table, above the result.
 #
 # Citizen lookups need an API key, in the
 # Headers tab below:
@@ -50,23 +55,30 @@ const WELCOME_QUERY = `# dvc-gateway GraphQL IDE
  * multipart streaming needs to ship.
  */
 const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
+  const headers = (options?.headers ?? {}) as Record<string, string>;
   const response = await fetch(config.graphqlPath, {
     method: 'POST',
     credentials: 'same-origin',
     headers: {
       accept: 'application/graphql-response+json, application/json',
       'content-type': 'application/json',
-      ...(options?.headers as Record<string, string> | undefined),
+      ...headers,
     },
     body: JSON.stringify(params),
   });
   const text = await response.text();
+  let result: ExecutionResult;
   try {
-    return JSON.parse(text) as ExecutionResult;
+    result = JSON.parse(text) as ExecutionResult;
   } catch {
     // A proxy's error page or similar: show it rather than a JSON parse error.
     return { errors: [new GraphQLError(`HTTP ${response.status}: ${text.slice(0, 500)}`)] };
   }
+  // The user's runs carry the parsed document; GraphiQL's own schema introspection does not.
+  if (options?.documentAST) {
+    recordRun({ query: params.query, variables: params.variables ?? undefined, operationName: params.operationName ?? undefined, headers, result });
+  }
+  return result;
 };
 
 /** GraphiQL's tabs, history and preferences in localStorage, never headers nor variables (private-storage.ts). */
@@ -97,6 +109,9 @@ if (container) {
           dvc-gateway Graph<em>i</em>QL
         </span>
       </GraphiQL.Logo>
+      <GraphiQL.Footer>
+        <ResultsView exportUrl={exportUrlFor(config.graphqlPath)} />
+      </GraphiQL.Footer>
     </GraphiQL>,
   );
 }

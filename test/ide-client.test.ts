@@ -1,8 +1,12 @@
+import { parse } from 'graphql';
 import { CITIZEN_ID_MASK, createPrivateStorage, scrubStoredItems, storableValue, type EnumerableStorage } from '../ide-client/private-storage';
+import { findLists, isNumericColumn, sortRows, tableCells } from '../ide-client/result-lists';
+import { cellValue } from '../src/http/csv';
 
 /**
- * The IDE's browser-free parts, under Node: what GraphiQL may store (private-storage.ts). The
- * browser test (ide.browser.test.ts) drives the same code in Chromium.
+ * The IDE's browser-free parts, under Node: what GraphiQL may store (private-storage.ts), and
+ * how a result becomes tables (result-lists.ts). The browser test
+ * (ide.browser.test.ts) drives the same code in Chromium.
  */
 
 const API_KEY = 'dvc_0123456789abcdefSECRET';
@@ -95,5 +99,81 @@ describe('the IDE storage wrapper', () => {
     expect(storage.length).toBe(1);
     storage.clear();
     expect(backing.dump()).toEqual({ 'other-app': '1' });
+  });
+});
+
+const MILESTONES = `query Overdue($after: String) {
+  directive(id: "406/QĐ-TTg") { title milestones { item leadAgencies { name } } }
+  milestones(first: 2, after: $after) { totalCount nodes { ...Row } pageInfo { hasNextPage endCursor } }
+  agencies { edges { node { id name } } }
+  provinces { code }
+  search(text: "thue") { score }
+}
+fragment Row on Milestone { id due { text } }`;
+
+const MILESTONES_DATA = {
+  directive: { title: 'Quyết định 406', milestones: [{ item: '01', leadAgencies: [{ name: 'Bộ Công an' }, { name: 'Bộ Tư pháp' }] }] },
+  milestones: { totalCount: 9, nodes: [{ id: 'a#1', due: { text: 'Quý I/2021' } }, { id: 'a#2', due: null }], pageInfo: { hasNextPage: true, endCursor: 'c2' } },
+  agencies: { edges: [{ node: { id: 'bo-cong-an', name: 'Bộ Công an' } }] },
+  provinces: [{ code: '01' }],
+  search: [],
+};
+
+describe('the IDE table: lists in a result', () => {
+  const lists = findLists(parse(MILESTONES), undefined, MILESTONES_DATA);
+
+  it('finds plain lists, nested lists and connections (nodes and edges.node), by the export’s dotted path', () => {
+    expect(lists.map(({ path, kind, columns, rows }) => ({ path, kind, columns, rows: rows.length }))).toEqual([
+      { path: 'directive.milestones', kind: 'list', columns: ['item', 'leadAgencies.name'], rows: 1 },
+      { path: 'milestones', kind: 'connection', columns: ['id', 'due.text'], rows: 2 },
+      { path: 'agencies', kind: 'connection', columns: ['id', 'name'], rows: 1 },
+      { path: 'provinces', kind: 'list', columns: ['code'], rows: 1 },
+      { path: 'search', kind: 'list', columns: ['score'], rows: 0 },
+    ]);
+  });
+
+  it('flattens rows with the CSV export’s own cellValue: nested fields dotted, lists joined with "; "', () => {
+    const [nested, connection] = lists;
+    if (!nested || !connection) throw new Error('lists missing');
+    expect(tableCells(nested)).toEqual([['01', 'Bộ Công an; Bộ Tư pháp']]);
+    expect(tableCells(nested)[0]?.[1]).toBe(cellValue(MILESTONES_DATA.directive.milestones[0], ['leadAgencies', 'name']));
+    expect(tableCells(connection)).toEqual([
+      ['a#1', 'Quý I/2021'],
+      ['a#2', ''],
+    ]);
+  });
+
+  it('finds nothing without data or with an ambiguous operation', () => {
+    expect(findLists(parse(MILESTONES), undefined, null)).toEqual([]);
+    expect(findLists(parse('query A { provinces { code } } query B { provinces { code } }'), undefined, MILESTONES_DATA)).toEqual([]);
+    expect(findLists(parse('query A { provinces { code } } query B { provinces { code } }'), 'B', MILESTONES_DATA)).toHaveLength(1);
+  });
+});
+
+describe('the IDE table: sorting', () => {
+  const cells = [['Bộ Tư pháp', '12'], ['Bộ Công an', '3'], ['', '24'], ['Ủy ban nhân dân', ''], ['Bảo hiểm xã hội', '100']];
+  const column = (rows: number[], index: number) => rows.map((row) => cells[row]?.[index]);
+
+  it('sorts numbers as numbers, both ways, empty cells last', () => {
+    expect(isNumericColumn(cells, 1)).toBe(true);
+    expect(column(sortRows(cells, 1, 'ascending'), 1)).toEqual(['3', '12', '24', '100', '']);
+    expect(column(sortRows(cells, 1, 'descending'), 1)).toEqual(['100', '24', '12', '3', '']);
+  });
+
+  it('sorts text in Vietnamese order (Bảo < Bộ < Ủy), the same as localeCompare(…, "vi")', () => {
+    expect(isNumericColumn(cells, 0)).toBe(false);
+    const ascending = column(sortRows(cells, 0, 'ascending'), 0);
+    expect(ascending).toEqual(['Bảo hiểm xã hội', 'Bộ Công an', 'Bộ Tư pháp', 'Ủy ban nhân dân', '']);
+    const names = ascending.filter((name): name is string => name !== undefined && name !== '');
+    expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b, 'vi')));
+    expect(column(sortRows(cells, 0, 'descending'), 0)).toEqual(['Ủy ban nhân dân', 'Bộ Tư pháp', 'Bộ Công an', 'Bảo hiểm xã hội', '']);
+  });
+
+  it('sorts five thousand rows quickly', () => {
+    const many = Array.from({ length: 5_000 }, (_row, index) => [`Dịch vụ ${(index * 7919) % 5_000}`, String(index % 97)]);
+    const started = performance.now();
+    sortRows(many, 0, 'ascending');
+    sortRows(many, 1, 'descending');
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createApiKey } from '../src/auth/api-keys';
@@ -42,6 +42,13 @@ interface StorageSnapshot {
 interface PageStorage {
   localStorage: Record<string, string> & { getItem(key: string): string | null };
   sessionStorage: Record<string, string>;
+}
+
+/** The table's body as text, row by row (only the rows drawn: all of them for short lists). */
+async function tableRows(page: Page): Promise<string[][]> {
+  const rows = page.locator('.ide-table tbody tr:not(.ide-table-spacer)');
+  const count = await rows.count();
+  return Promise.all(Array.from({ length: count }, (_row, index) => rows.nth(index).locator('td').allTextContents()));
 }
 
 /** Waits until each of `keys` in localStorage holds `text`. */
@@ -241,6 +248,63 @@ maybe('the GraphQL IDE in headless Chromium', () => {
       const afterReload = JSON.stringify(await readStorage(page));
       expect(afterReload).not.toContain(key);
       expect(afterReload).not.toContain(citizenId);
+    });
+  });
+
+  it('builds a breakdown in the query builder, shows it as a sortable table and downloads it as CSV', async () => {
+    const { key } = await createApiKey(t.database.db, 'ide analyst', 'analyst');
+    const expected = await t.execute<{ milestoneBreakdown: Array<{ key: string | null; count: number }> }>('{ milestoneBreakdown(by: STATUS) { key count } }');
+    const buckets = expected.data?.milestoneBreakdown ?? [];
+    expect(buckets.length).toBeGreaterThan(2);
+    // As the CSV export flattens them: null is an empty cell.
+    const expectedRows = buckets.map((bucket) => [bucket.key ?? '', String(bucket.count)]);
+    const counts = buckets.map((bucket) => bucket.count);
+
+    await inIde(browser, ide, 'ide-results', async ({ page, posts }) => {
+      // A new tab, emptied, and the query builder instead of the examples.
+      await page.locator('.graphiql-tab-add').click();
+      await page.locator('.graphiql-query-editor .CodeMirror').click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.press('Backspace');
+      await page.locator('button[aria-label="Show Query builder (explorer)"]').click();
+
+      // Tick milestoneBreakdown (its required `by` gets the first dimension, STATUS), then key and count.
+      await page.locator('span[data-field-name="milestoneBreakdown"]').click();
+      const breakdown = page.locator('div[class="graphiql-explorer-milestoneBreakdown"]');
+      await breakdown.locator('span[data-field-name="key"]').click();
+      await breakdown.locator('span[data-field-name="count"]').click();
+      await expect(editorValue(page, '.graphiql-query-editor')).resolves.toMatch(/^query MyQuery \{\s*milestoneBreakdown\(by: STATUS\) \{\s*key\s+count\s*\}\s*\}\s*$/);
+      await page.screenshot({ path: screenshot('ide-explorer') });
+
+      await fillEditorTool(page, 'Headers', `{"Authorization": "Bearer ${key}"}`);
+      await page.locator('.graphiql-execute-button').click();
+      await page.locator('.result-window', { hasText: '"count"' }).waitFor({ timeout: 15_000 });
+
+      // The table: the result's rows and columns, flattened as the CSV export does.
+      await page.locator('.ide-view-switch [data-view="table"]').click();
+      const table = page.locator('.ide-table');
+      await expect(table.locator('thead th').allTextContents()).resolves.toEqual(['key', 'count']);
+      await expect(tableRows(page)).resolves.toEqual(expectedRows);
+      await expect(page.locator('.ide-row-count').textContent()).resolves.toBe(`${buckets.length} rows`);
+
+      // Sorting by count: numbers as numbers, ascending, then descending.
+      const countHeader = table.locator('thead th').nth(1);
+      await countHeader.locator('button').click();
+      await expect(countHeader.getAttribute('aria-sort')).resolves.toBe('ascending');
+      await expect(tableRows(page).then((rows) => rows.map((row) => Number(row[1])))).resolves.toEqual([...counts].sort((a, b) => a - b));
+      await countHeader.locator('button').click();
+      await expect(countHeader.getAttribute('aria-sort')).resolves.toBe('descending');
+      await expect(tableRows(page).then((rows) => rows.map((row) => Number(row[1])))).resolves.toEqual([...counts].sort((a, b) => b - a));
+      await page.screenshot({ path: screenshot('ide-table') });
+
+      // Download CSV: the same rows, through the export endpoint, with the user's key.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.ide-results-action', { hasText: 'Download CSV' }).click()]);
+      expect(download.suggestedFilename()).toBe('milestoneBreakdown.csv');
+      const csv = readFileSync(await download.path(), 'utf8');
+      expect(csv.startsWith('\uFEFF')).toBe(true);
+      expect(csv.slice(1).trimEnd().split('\r\n')).toEqual(['key,count', ...expectedRows.map((row) => row.join(','))]);
+      expect(posts.some(({ path, headers }) => path === '/graphql/export.csv' && headers.authorization === `Bearer ${key}`)).toBe(true);
+      await page.locator('.ide-download-status', { hasText: 'Saved milestoneBreakdown.csv' }).waitFor();
     });
   });
 });
