@@ -1,8 +1,8 @@
 /**
  * The gateway's browser IDE: GraphiQL 3 with a pane of the ready-made operations from
- * schema/examples, the query builder (GraphiQL's explorer), and the result as a table.
- * Bundled offline by scripts/build-ide.js; the gateway serves the result (src/http/ide.ts)
- * and embeds the page config (examples, GraphQL path).
+ * schema/examples, the query builder (GraphiQL's explorer), and the result as a table or a
+ * chart. Bundled offline by scripts/build-ide.js; the gateway serves the result
+ * (src/http/ide.ts) and embeds the page config (examples, GraphQL path).
  */
 import { explorerPlugin } from '@graphiql/plugin-explorer';
 import { GraphiQL, type GraphiQLProps } from 'graphiql';
@@ -27,8 +27,9 @@ const WELCOME_QUERY = `# dvc-gateway GraphQL IDE
 #   folder icon (query builder).
 # Schema docs: the book icon.
 # Autocomplete: Ctrl-Space. Run: Ctrl-Enter.
-# Results as a table, and as a CSV file:
-# JSON | Table, above the result.
+# Results as a table or a chart, and as a
+# CSV file: JSON | Table | Chart, above the
+# result.
 #
 # Citizen lookups need an API key, in the
 # Headers tab below:
@@ -48,6 +49,9 @@ const WELCOME_QUERY = `# dvc-gateway GraphQL IDE
   }
 }
 `;
+
+/** What GraphiQL names its introspection query (the `introspectionQueryName` prop, left as is). */
+const INTROSPECTION_OPERATION = 'IntrospectionQuery';
 
 /**
  * A plain POST per operation to the gateway itself (same origin). Our own fetcher rather
@@ -74,8 +78,9 @@ const fetcher: GraphiQLProps['fetcher'] = async (params, options) => {
     // A proxy's error page or similar: show it rather than a JSON parse error.
     return { errors: [new GraphQLError(`HTTP ${response.status}: ${text.slice(0, 500)}`)] };
   }
-  // The user's runs carry the parsed document; GraphiQL's own schema introspection does not.
-  if (options?.documentAST) {
+  // Every run but GraphiQL's own schema introspection, which it names so (its default
+  // `introspectionQueryName`); the results view must not show the schema as the user's result.
+  if (params.operationName !== INTROSPECTION_OPERATION) {
     recordRun({ query: params.query, variables: params.variables ?? undefined, operationName: params.operationName ?? undefined, headers, result });
   }
   return result;

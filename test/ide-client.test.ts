@@ -1,11 +1,12 @@
 import { parse } from 'graphql';
 import { CITIZEN_ID_MASK, createPrivateStorage, scrubStoredItems, storableValue, type EnumerableStorage } from '../ide-client/private-storage';
+import { findCharts, NO_VALUE_LABEL } from '../ide-client/result-charts';
 import { findLists, isNumericColumn, sortRows, tableCells } from '../ide-client/result-lists';
 import { cellValue } from '../src/http/csv';
 
 /**
  * The IDE's browser-free parts, under Node: what GraphiQL may store (private-storage.ts), and
- * how a result becomes tables (result-lists.ts). The browser test
+ * how a result becomes tables and charts (result-lists.ts, result-charts.ts). The browser test
  * (ide.browser.test.ts) drives the same code in Chromium.
  */
 
@@ -175,5 +176,45 @@ describe('the IDE table: sorting', () => {
     sortRows(many, 0, 'ascending');
     sortRows(many, 1, 'descending');
     expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('the IDE charts', () => {
+  it('draws a bar per breakdown bucket, labelled by label, else key, else "(none)"', () => {
+    const document = parse('{ byStatus: milestoneBreakdown(by: STATUS) { key n: count } byAgency: milestoneBreakdown(by: LEAD_AGENCY) { key label count } }');
+    const data = {
+      byStatus: [{ key: null, n: 143 }, { key: 'NOT_DONE', n: 22 }],
+      byAgency: [{ key: 'bo-tu-phap', label: 'Bộ Tư pháp', count: 12 }],
+    };
+    expect(findCharts(document, undefined, data)).toEqual({
+      charts: [
+        { kind: 'bar', title: 'byStatus', labels: [NO_VALUE_LABEL, 'NOT_DONE'], values: [143, 22] },
+        { kind: 'bar', title: 'byAgency', labels: ['Bộ Tư pháp'], values: [12] },
+      ],
+      problems: [],
+    });
+  });
+
+  it('draws a line per selected CompletionPoint count, over the report dates', () => {
+    const document = parse('{ completionOverTime { asOf done notYet: notDone } }');
+    const data = { completionOverTime: [{ asOf: '2023-04-07', done: 0, notYet: 17 }, { asOf: '2024-05-31', done: 2, notYet: 5 }] };
+    expect(findCharts(document, undefined, data).charts).toEqual([
+      {
+        kind: 'line',
+        title: 'completionOverTime',
+        dates: ['2023-04-07', '2024-05-31'],
+        series: [
+          { field: 'done', name: 'done', values: [0, 2] },
+          { field: 'notDone', name: 'notYet', values: [17, 5] },
+        ],
+      },
+    ]);
+  });
+
+  it('says what to select when a chartable field lacks what a chart needs, and ignores other fields', () => {
+    const document = parse('{ milestoneBreakdown(by: STATUS) { key } completionOverTime { done } provinces { code } }');
+    const found = findCharts(document, undefined, { milestoneBreakdown: [{ key: 'DONE' }], completionOverTime: [{ done: 1 }], provinces: [{ code: '01' }] });
+    expect(found.charts).toEqual([]);
+    expect(found.problems).toEqual([expect.stringContaining('select `count`'), expect.stringContaining('select `asOf`')]);
   });
 });

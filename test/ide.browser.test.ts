@@ -90,6 +90,8 @@ interface IdeSession {
 /** A fresh context (a new temporary profile: no stored tabs, history or keys) on the IDE page. */
 async function openIde(browser: Browser, ide: IdeTestServer): Promise<IdeSession> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+  // Well inside jest's timeout, so a step that waits in vain fails with its own message.
+  context.setDefaultTimeout(15_000);
   const session: IdeSession = { context, page: await context.newPage(), requests: [], posts: [], problems: [] };
   context.on('request', (request) => {
     session.requests.push(request.url());
@@ -251,7 +253,7 @@ maybe('the GraphQL IDE in headless Chromium', () => {
     });
   });
 
-  it('builds a breakdown in the query builder, shows it as a sortable table and downloads it as CSV', async () => {
+  it('builds a breakdown in the query builder, shows it as a sortable table, downloads it as CSV and charts it', async () => {
     const { key } = await createApiKey(t.database.db, 'ide analyst', 'analyst');
     const expected = await t.execute<{ milestoneBreakdown: Array<{ key: string | null; count: number }> }>('{ milestoneBreakdown(by: STATUS) { key count } }');
     const buckets = expected.data?.milestoneBreakdown ?? [];
@@ -259,6 +261,9 @@ maybe('the GraphQL IDE in headless Chromium', () => {
     // As the CSV export flattens them: null is an empty cell.
     const expectedRows = buckets.map((bucket) => [bucket.key ?? '', String(bucket.count)]);
     const counts = buckets.map((bucket) => bucket.count);
+    const completion = await t.execute<{ completionOverTime: Array<{ asOf: string }> }>('{ completionOverTime(filter: { leadAgencyIds: ["bo-tu-phap"] }) { asOf } }');
+    const points = completion.data?.completionOverTime ?? [];
+    expect(points.length).toBeGreaterThan(1);
 
     await inIde(browser, ide, 'ide-results', async ({ page, posts }) => {
       // A new tab, emptied, and the query builder instead of the examples.
@@ -277,8 +282,9 @@ maybe('the GraphQL IDE in headless Chromium', () => {
       await page.screenshot({ path: screenshot('ide-explorer') });
 
       await fillEditorTool(page, 'Headers', `{"Authorization": "Bearer ${key}"}`);
+      await page.locator('.graphiql-tab-active', { hasText: 'MyQuery' }).waitFor();
       await page.locator('.graphiql-execute-button').click();
-      await page.locator('.result-window', { hasText: '"count"' }).waitFor({ timeout: 15_000 });
+      await page.locator('.result-window', { hasText: '"count"' }).waitFor();
 
       // The table: the result's rows and columns, flattened as the CSV export does.
       await page.locator('.ide-view-switch [data-view="table"]').click();
@@ -305,6 +311,32 @@ maybe('the GraphQL IDE in headless Chromium', () => {
       expect(csv.slice(1).trimEnd().split('\r\n')).toEqual(['key,count', ...expectedRows.map((row) => row.join(','))]);
       expect(posts.some(({ path, headers }) => path === '/graphql/export.csv' && headers.authorization === `Bearer ${key}`)).toBe(true);
       await page.locator('.ide-download-status', { hasText: 'Saved milestoneBreakdown.csv' }).waitFor();
+
+      // The bar chart: one bar per bucket, labelled by key ("(none)" for null), the count in its tooltip.
+      await page.locator('.ide-view-switch [data-view="chart"]').click();
+      const barChart = page.locator('.ide-chart[data-chart="bar"]');
+      // Bars and the points of a line are SVG lines, zero-height boxes to Playwright: attached, not "visible".
+      await barChart.locator('.ct-bar').first().waitFor({ state: 'attached' });
+      await expect(barChart.locator('.ct-bar').count()).resolves.toBe(buckets.length);
+      const labelOf = (bucket: { key: string | null }) => bucket.key ?? '(none)';
+      await expect(barChart.locator('.ct-label.ct-vertical').allTextContents().then((labels) => labels.sort())).resolves.toEqual(buckets.map(labelOf).sort());
+      await expect(barChart.locator('.ct-bar title').allTextContents().then((titles) => titles.sort())).resolves.toEqual(buckets.map((bucket) => `${labelOf(bucket)}: ${bucket.count}`).sort());
+      await page.screenshot({ path: screenshot('ide-bar-chart') });
+
+      // The line chart: the CompletionOverTime example (in a new tab, the built query keeps its own), run.
+      await page.locator('button[aria-label="Show Ready-made operations"]').click();
+      await page.locator('.ide-example[data-example="completion-over-time.graphql"]').click();
+      // GraphiQL reads the operation name 100 ms after an edit; the tab's title shows it has.
+      await page.locator('.graphiql-tab-active', { hasText: 'CompletionOverTime' }).waitFor();
+      await page.locator('.ide-results-empty', { hasText: 'Run the operation' }).waitFor();
+      await page.locator('.graphiql-execute-button').click();
+      const lineChart = page.locator('.ide-chart[data-chart="line"]');
+      await lineChart.locator('.ct-line').first().waitFor({ state: 'attached' });
+      await expect(lineChart.locator('.ct-line').count()).resolves.toBe(3);
+      await expect(lineChart.locator('.ct-point').count()).resolves.toBe(3 * points.length);
+      await expect(lineChart.locator('.ide-chart-legend li').allTextContents()).resolves.toEqual(['done', 'partial', 'notDone']);
+      await expect(lineChart.locator('.ct-label.ct-horizontal').allTextContents()).resolves.toEqual(points.map((point) => point.asOf));
+      await page.screenshot({ path: screenshot('ide-line-chart') });
     });
   });
 });
