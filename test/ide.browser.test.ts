@@ -127,6 +127,88 @@ async function inIde(browser: Browser, ide: IdeTestServer, name: string, steps: 
   expect(session.problems.filter((text) => !allowedProblems.test(text))).toEqual([]);
 }
 
+interface Bucket {
+  key: string | null;
+  count: number;
+}
+
+/** A bucket's row as the CSV export flattens it: null is an empty cell. */
+const csvRow = (bucket: Bucket) => [bucket.key ?? '', String(bucket.count)];
+
+/** In a new, emptied tab, ticks milestoneBreakdown, then its key and count, in the query builder. */
+async function buildBreakdownByClicks(page: Page): Promise<void> {
+  await page.locator('.graphiql-tab-add').click();
+  await page.locator('.graphiql-query-editor .CodeMirror').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Backspace');
+  await page.locator('button[aria-label="Show Query builder (explorer)"]').click();
+  // Its required `by` gets the first dimension, STATUS.
+  await page.locator('span[data-field-name="milestoneBreakdown"]').click();
+  const fields = page.locator('div[class="graphiql-explorer-milestoneBreakdown"]');
+  await fields.locator('span[data-field-name="key"]').click();
+  await fields.locator('span[data-field-name="count"]').click();
+  await expect(editorValue(page, '.graphiql-query-editor')).resolves.toMatch(/^query MyQuery \{\s*milestoneBreakdown\(by: STATUS\) \{\s*key\s+count\s*\}\s*\}\s*$/);
+}
+
+/** The table shows the result's rows and columns, and sorts `count` as numbers both ways. */
+async function expectSortableTable(page: Page, buckets: Bucket[]): Promise<void> {
+  await page.locator('.ide-view-switch [data-view="table"]').click();
+  const table = page.locator('.ide-table');
+  await expect(table.locator('thead th').allTextContents()).resolves.toEqual(['key', 'count']);
+  await expect(tableRows(page)).resolves.toEqual(buckets.map(csvRow));
+  await expect(page.locator('.ide-row-count').textContent()).resolves.toBe(`${buckets.length} rows`);
+
+  const countHeader = table.locator('thead th').nth(1);
+  const shownCounts = () => tableRows(page).then((rows) => rows.map((row) => Number(row[1])));
+  const counts = buckets.map((bucket) => bucket.count);
+  await countHeader.locator('button').click();
+  await expect(countHeader.getAttribute('aria-sort')).resolves.toBe('ascending');
+  await expect(shownCounts()).resolves.toEqual([...counts].sort((a, b) => a - b));
+  await countHeader.locator('button').click();
+  await expect(countHeader.getAttribute('aria-sort')).resolves.toBe('descending');
+  await expect(shownCounts()).resolves.toEqual([...counts].sort((a, b) => b - a));
+}
+
+/** Download CSV saves the same rows, in the result's order, fetched through the export endpoint. */
+async function expectCsvDownload(page: Page, buckets: Bucket[]): Promise<void> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.ide-results-action', { hasText: 'Download CSV' }).click()]);
+  expect(download.suggestedFilename()).toBe('milestoneBreakdown.csv');
+  const csv = readFileSync(await download.path(), 'utf8');
+  expect(csv.startsWith('\uFEFF')).toBe(true);
+  expect(csv.slice(1).trimEnd().split('\r\n')).toEqual(['key,count', ...buckets.map((bucket) => csvRow(bucket).join(','))]);
+  await page.locator('.ide-download-status', { hasText: 'Saved milestoneBreakdown.csv' }).waitFor();
+}
+
+/** One bar per bucket, labelled by key ("(none)" for null), the count in its tooltip. */
+async function expectBarChart(page: Page, buckets: Bucket[]): Promise<void> {
+  await page.locator('.ide-view-switch [data-view="chart"]').click();
+  const chart = page.locator('.ide-chart[data-chart="bar"]');
+  // Bars and a line's points are SVG lines, zero-height boxes to Playwright: attached, not "visible".
+  await chart.locator('.ct-bar').first().waitFor({ state: 'attached' });
+  await expect(chart.locator('.ct-bar').count()).resolves.toBe(buckets.length);
+  const labelOf = (bucket: Bucket) => bucket.key ?? '(none)';
+  const sorted = (texts: string[]) => [...texts].sort();
+  await expect(chart.locator('.ct-label.ct-vertical').allTextContents().then(sorted)).resolves.toEqual(sorted(buckets.map(labelOf)));
+  await expect(chart.locator('.ct-bar title').allTextContents().then(sorted)).resolves.toEqual(sorted(buckets.map((bucket) => `${labelOf(bucket)}: ${bucket.count}`)));
+}
+
+/** The CompletionOverTime example, run in its own tab: a line per count, a point per report date. */
+async function expectCompletionLineChart(page: Page, reportDates: string[]): Promise<void> {
+  await page.locator('button[aria-label="Show Ready-made operations"]').click();
+  await page.locator('.ide-example[data-example="completion-over-time.graphql"]').click();
+  // GraphiQL reads the operation name 100 ms after an edit; the tab's title shows it has.
+  await page.locator('.graphiql-tab-active', { hasText: 'CompletionOverTime' }).waitFor();
+  // A new tab has no run of its own yet, whatever ran in the other tab.
+  await page.locator('.ide-results-empty', { hasText: 'Run the operation' }).waitFor();
+  await page.locator('.graphiql-execute-button').click();
+  const chart = page.locator('.ide-chart[data-chart="line"]');
+  await chart.locator('.ct-line').first().waitFor({ state: 'attached' });
+  await expect(chart.locator('.ct-line').count()).resolves.toBe(3);
+  await expect(chart.locator('.ct-point').count()).resolves.toBe(3 * reportDates.length);
+  await expect(chart.locator('.ide-chart-legend li').allTextContents()).resolves.toEqual(['done', 'partial', 'notDone']);
+  await expect(chart.locator('.ct-label.ct-horizontal').allTextContents()).resolves.toEqual(reportDates);
+}
+
 maybe('the GraphQL IDE in headless Chromium', () => {
   let t: TestGateway;
   let ide: IdeTestServer;
@@ -255,87 +337,28 @@ maybe('the GraphQL IDE in headless Chromium', () => {
 
   it('builds a breakdown in the query builder, shows it as a sortable table, downloads it as CSV and charts it', async () => {
     const { key } = await createApiKey(t.database.db, 'ide analyst', 'analyst');
-    const expected = await t.execute<{ milestoneBreakdown: Array<{ key: string | null; count: number }> }>('{ milestoneBreakdown(by: STATUS) { key count } }');
-    const buckets = expected.data?.milestoneBreakdown ?? [];
+    const breakdown = await t.execute<{ milestoneBreakdown: Bucket[] }>('{ milestoneBreakdown(by: STATUS) { key count } }');
+    const buckets = breakdown.data?.milestoneBreakdown ?? [];
     expect(buckets.length).toBeGreaterThan(2);
-    // As the CSV export flattens them: null is an empty cell.
-    const expectedRows = buckets.map((bucket) => [bucket.key ?? '', String(bucket.count)]);
-    const counts = buckets.map((bucket) => bucket.count);
     const completion = await t.execute<{ completionOverTime: Array<{ asOf: string }> }>('{ completionOverTime(filter: { leadAgencyIds: ["bo-tu-phap"] }) { asOf } }');
-    const points = completion.data?.completionOverTime ?? [];
-    expect(points.length).toBeGreaterThan(1);
+    const reportDates = (completion.data?.completionOverTime ?? []).map((point) => point.asOf);
+    expect(reportDates.length).toBeGreaterThan(1);
 
     await inIde(browser, ide, 'ide-results', async ({ page, posts }) => {
-      // A new tab, emptied, and the query builder instead of the examples.
-      await page.locator('.graphiql-tab-add').click();
-      await page.locator('.graphiql-query-editor .CodeMirror').click();
-      await page.keyboard.press('Control+A');
-      await page.keyboard.press('Backspace');
-      await page.locator('button[aria-label="Show Query builder (explorer)"]').click();
-
-      // Tick milestoneBreakdown (its required `by` gets the first dimension, STATUS), then key and count.
-      await page.locator('span[data-field-name="milestoneBreakdown"]').click();
-      const breakdown = page.locator('div[class="graphiql-explorer-milestoneBreakdown"]');
-      await breakdown.locator('span[data-field-name="key"]').click();
-      await breakdown.locator('span[data-field-name="count"]').click();
-      await expect(editorValue(page, '.graphiql-query-editor')).resolves.toMatch(/^query MyQuery \{\s*milestoneBreakdown\(by: STATUS\) \{\s*key\s+count\s*\}\s*\}\s*$/);
+      await buildBreakdownByClicks(page);
       await page.screenshot({ path: screenshot('ide-explorer') });
-
       await fillEditorTool(page, 'Headers', `{"Authorization": "Bearer ${key}"}`);
       await page.locator('.graphiql-tab-active', { hasText: 'MyQuery' }).waitFor();
       await page.locator('.graphiql-execute-button').click();
       await page.locator('.result-window', { hasText: '"count"' }).waitFor();
 
-      // The table: the result's rows and columns, flattened as the CSV export does.
-      await page.locator('.ide-view-switch [data-view="table"]').click();
-      const table = page.locator('.ide-table');
-      await expect(table.locator('thead th').allTextContents()).resolves.toEqual(['key', 'count']);
-      await expect(tableRows(page)).resolves.toEqual(expectedRows);
-      await expect(page.locator('.ide-row-count').textContent()).resolves.toBe(`${buckets.length} rows`);
-
-      // Sorting by count: numbers as numbers, ascending, then descending.
-      const countHeader = table.locator('thead th').nth(1);
-      await countHeader.locator('button').click();
-      await expect(countHeader.getAttribute('aria-sort')).resolves.toBe('ascending');
-      await expect(tableRows(page).then((rows) => rows.map((row) => Number(row[1])))).resolves.toEqual([...counts].sort((a, b) => a - b));
-      await countHeader.locator('button').click();
-      await expect(countHeader.getAttribute('aria-sort')).resolves.toBe('descending');
-      await expect(tableRows(page).then((rows) => rows.map((row) => Number(row[1])))).resolves.toEqual([...counts].sort((a, b) => b - a));
+      await expectSortableTable(page, buckets);
       await page.screenshot({ path: screenshot('ide-table') });
-
-      // Download CSV: the same rows, through the export endpoint, with the user's key.
-      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('.ide-results-action', { hasText: 'Download CSV' }).click()]);
-      expect(download.suggestedFilename()).toBe('milestoneBreakdown.csv');
-      const csv = readFileSync(await download.path(), 'utf8');
-      expect(csv.startsWith('\uFEFF')).toBe(true);
-      expect(csv.slice(1).trimEnd().split('\r\n')).toEqual(['key,count', ...expectedRows.map((row) => row.join(','))]);
+      await expectCsvDownload(page, buckets);
       expect(posts.some(({ path, headers }) => path === '/graphql/export.csv' && headers.authorization === `Bearer ${key}`)).toBe(true);
-      await page.locator('.ide-download-status', { hasText: 'Saved milestoneBreakdown.csv' }).waitFor();
-
-      // The bar chart: one bar per bucket, labelled by key ("(none)" for null), the count in its tooltip.
-      await page.locator('.ide-view-switch [data-view="chart"]').click();
-      const barChart = page.locator('.ide-chart[data-chart="bar"]');
-      // Bars and the points of a line are SVG lines, zero-height boxes to Playwright: attached, not "visible".
-      await barChart.locator('.ct-bar').first().waitFor({ state: 'attached' });
-      await expect(barChart.locator('.ct-bar').count()).resolves.toBe(buckets.length);
-      const labelOf = (bucket: { key: string | null }) => bucket.key ?? '(none)';
-      await expect(barChart.locator('.ct-label.ct-vertical').allTextContents().then((labels) => labels.sort())).resolves.toEqual(buckets.map(labelOf).sort());
-      await expect(barChart.locator('.ct-bar title').allTextContents().then((titles) => titles.sort())).resolves.toEqual(buckets.map((bucket) => `${labelOf(bucket)}: ${bucket.count}`).sort());
+      await expectBarChart(page, buckets);
       await page.screenshot({ path: screenshot('ide-bar-chart') });
-
-      // The line chart: the CompletionOverTime example (in a new tab, the built query keeps its own), run.
-      await page.locator('button[aria-label="Show Ready-made operations"]').click();
-      await page.locator('.ide-example[data-example="completion-over-time.graphql"]').click();
-      // GraphiQL reads the operation name 100 ms after an edit; the tab's title shows it has.
-      await page.locator('.graphiql-tab-active', { hasText: 'CompletionOverTime' }).waitFor();
-      await page.locator('.ide-results-empty', { hasText: 'Run the operation' }).waitFor();
-      await page.locator('.graphiql-execute-button').click();
-      const lineChart = page.locator('.ide-chart[data-chart="line"]');
-      await lineChart.locator('.ct-line').first().waitFor({ state: 'attached' });
-      await expect(lineChart.locator('.ct-line').count()).resolves.toBe(3);
-      await expect(lineChart.locator('.ct-point').count()).resolves.toBe(3 * points.length);
-      await expect(lineChart.locator('.ide-chart-legend li').allTextContents()).resolves.toEqual(['done', 'partial', 'notDone']);
-      await expect(lineChart.locator('.ct-label.ct-horizontal').allTextContents()).resolves.toEqual(points.map((point) => point.asOf));
+      await expectCompletionLineChart(page, reportDates);
       await page.screenshot({ path: screenshot('ide-line-chart') });
     });
   });
