@@ -149,7 +149,8 @@ export function TableView({ lists, run, exportUrl }: { lists: ResultList[]; run:
         <ListPicker lists={lists} chosen={chosen} onChoose={setChosenPath} />
         <span className="ide-row-count">
           {chosen.rows.length} {chosen.rows.length === 1 ? 'row' : 'rows'}
-          {chosen.kind === 'connection' ? ' on this page; the CSV has every page' : ''}
+          {/* The export pages through the rest, when the query pages by `after: $after` (else it says so). */}
+          {chosen.kind === 'connection' ? ' on this page' : ''}
         </span>
         <DownloadButton key={`${run.sequence}:${chosen.path}`} exportUrl={exportUrl} run={run} path={chosen.path} />
       </div>
