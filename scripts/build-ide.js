@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 'use strict';
 /**
- * Bundles the browser IDE (ide-client/: GraphiQL 3 + the examples pane) into dist/ide/:
+ * Bundles the browser IDE (ide-client/: GraphiQL 3, the examples pane, the query builder) into dist/ide/:
  *
  *   dist/ide/assets/ide-<hash>.js, ide-<hash>.css   content-hashed, served as immutable
  *   dist/ide/assets/<font>-<hash>.woff2 / .woff     GraphiQL's fonts (Roboto, Fira Code), one file per subset
@@ -131,6 +131,30 @@ function extractInlineFonts(scratchDir) {
   };
 }
 
+/**
+ * graphiql-explorer (the query builder inside @graphiql/plugin-explorer) is CommonJS and
+ * require()s graphql. A package that is require()d anywhere is bundled whole from its CommonJS
+ * build (esbuild resolves it through `main` everywhere, to keep one copy), and graphql-js would
+ * go from the ~140 KiB tree-shaken ESM build the rest of the IDE uses to ~260 KiB. This plugin
+ * answers that one require() with a small ES module re-exporting just the names
+ * graphiql-explorer reads (`_graphql.<name>` in its Babel output), so graphql stays ESM.
+ */
+function graphqlForExplorer() {
+  const explorerDir = path.dirname(require.resolve('graphiql-explorer/package.json', { paths: [path.dirname(require.resolve('@graphiql/plugin-explorer/package.json', { paths: [root] }))] }));
+  const source = fs.readFileSync(path.join(explorerDir, 'dist', 'Explorer.js'), 'utf8');
+  const names = [...new Set([...source.matchAll(/\b_graphql\.([A-Za-z_$][\w$]*)/g)].map((match) => match[1]))].sort();
+  if (names.length === 0) throw new Error('graphiql-explorer no longer reads graphql as `_graphql.<name>`: review graphqlForExplorer in scripts/build-ide.js');
+  return {
+    name: 'graphql-for-explorer',
+    setup(build) {
+      build.onResolve({ filter: /^graphql$/ }, (args) =>
+        args.kind === 'require-call' && args.importer.startsWith(explorerDir + path.sep) ? { path: 'graphql-for-explorer', namespace: 'graphql-for-explorer' } : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: 'graphql-for-explorer' }, () => ({ contents: `export { ${names.join(', ')} } from 'graphql';`, resolveDir: root, loader: 'js' }));
+    },
+  };
+}
+
 /** Bundles into `stagingDir` (same layout as dist/ide) and returns the manifest written there. */
 async function bundle(stagingDir, inputsHash) {
   // Required here, not at the top: the up-to-date path must not need esbuild at all.
@@ -156,7 +180,7 @@ async function bundle(stagingDir, inputsHash) {
       define: { 'process.env.NODE_ENV': '"production"' },
       // Fonts become hashed files next to the CSS; small images stay inline. Either way nothing comes from elsewhere.
       loader: { '.woff': 'file', '.woff2': 'file', '.png': 'dataurl', '.svg': 'dataurl' },
-      plugins: [extractInlineFonts(scratchDir)],
+      plugins: [extractInlineFonts(scratchDir), graphqlForExplorer()],
       legalComments: 'external',
       charset: 'utf8',
       metafile: true,

@@ -13,12 +13,14 @@ const EXAMPLES_DIR = resolve(__dirname, '..', 'schema', 'examples');
 
 /**
  * Hosts that appear in the bundled JavaScript as text only, never requested: SVG/XHTML/XLink
- * namespaces, React's error-decoder link in minified error messages, links in GraphiQL's UI
+ * namespaces and Chartist's own (its `ct:` attributes), React's error-decoder link in minified
+ * error messages, links in GraphiQL's UI
  * (GitHub, the CodeMirror manual; anchors the user may click) and in graphql-js's scalar
- * descriptions (IEEE 754, CommonMark), and a yarn hint in an error message. The browser test
+ * descriptions (IEEE 754, CommonMark), a yarn hint in an error message, and the query builder's
+ * credit line ("GraphiQL Explorer by OneGraph", an anchor in its error view). The browser test
  * proves none is fetched; this list makes a new host in an upgrade visible.
  */
-const TEXT_ONLY_HOSTS = ['codemirror.net', 'commonmark.org', 'en.wikipedia.org', 'github.com', 'reactjs.org', 'www.w3.org', 'yarnpkg.com'];
+const TEXT_ONLY_HOSTS = ['codemirror.net', 'commonmark.org', 'en.wikipedia.org', 'gionkunz.github.com', 'github.com', 'reactjs.org', 'www.onegraph.com', 'www.w3.org', 'yarnpkg.com'];
 
 function embeddedConfig(html: string): IdePageConfig {
   const json = /<script type="application\/json" id="ide-config">([\s\S]*?)<\/script>/.exec(html)?.[1];

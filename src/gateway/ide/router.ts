@@ -33,7 +33,8 @@ interface IdeManifest {
 
 /**
  * Nothing but the gateway itself. Styles allow 'unsafe-inline' because GraphiQL's dialogs
- * (Radix, via react-remove-scroll) inject a <style> element; scripts get no such allowance.
+ * (Radix, via react-remove-scroll) inject a <style> element and the charts (Chartist) set
+ * style attributes on their SVG; scripts get no such allowance.
  */
 export const IDE_CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
