@@ -4,7 +4,7 @@ import 'chartist/dist/index.css';
 import type { BarChartData, ChartData, LineChartData } from './result-charts';
 
 /**
- * The charts of the results view, drawn by Chartist (SVG; see src/http/ide/README.md for the
+ * The charts of the results view, drawn by Chartist (SVG; see src/gateway/ide/README.md for the
  * choice). Chartist draws imperatively into a container; these components own that container
  * and redraw when the data or the pane's size changes.
  */

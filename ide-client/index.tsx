@@ -2,7 +2,7 @@
  * The gateway's browser IDE: GraphiQL 3 with a pane of the ready-made operations from
  * schema/examples, the query builder (GraphiQL's explorer), and the result as a table or a
  * chart. Bundled offline by scripts/build-ide.js; the gateway serves the result
- * (src/http/ide.ts) and embeds the page config (examples, GraphQL path).
+ * (src/gateway/ide/router.ts) and embeds the page config (examples, GraphQL path).
  */
 import { explorerPlugin } from '@graphiql/plugin-explorer';
 import { GraphiQL, type GraphiQLProps } from 'graphiql';

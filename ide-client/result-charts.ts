@@ -1,5 +1,5 @@
 import { Kind, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
-import { operationOf } from '../src/http/csv';
+import { operationOf } from '../src/gateway/export/csv';
 import { isObject, responseKey, type JsonObject } from './result-lists';
 
 /**

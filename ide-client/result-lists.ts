@@ -1,9 +1,9 @@
 import { Kind, type DocumentNode, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
-import { cellValue, columnsOf, fragmentsOf, operationOf } from '../src/http/csv';
+import { cellValue, columnsOf, fragmentsOf, operationOf, TooManyColumnsError } from '../src/gateway/export/csv';
 
 /**
  * What the results view can show of a result: its lists as tables, flattened exactly as the CSV
- * export flattens them (columnsOf and cellValue from src/http/csv.ts, bundled into the page),
+ * export flattens them (columnsOf and cellValue from src/gateway/export/csv.ts, bundled into the page),
  * and its breakdowns and completion series as charts. Pure functions over the operation's
  * document and the result's data; no DOM, so test/ide-client.test.ts runs them under Node.
  */
@@ -57,6 +57,19 @@ interface ListSearch {
  * Every list reachable from `data` through objects (not through other lists: the export's path
  * has no indexes), in selection order. Follows inline fragments, as the export's path lookup does.
  */
+/** Columns the table shows at most: the export's own cap guards the server; this one keeps the page responsive. */
+const MAX_TABLE_COLUMNS = 500;
+
+/** The columns of a list, or none when the selection has more than the table shows (it is then not offered). */
+function tableColumns(selectionSet: SelectionSetNode, fragments: ListSearch['fragments']): string[] | undefined {
+  try {
+    return columnsOf(selectionSet, fragments, MAX_TABLE_COLUMNS);
+  } catch (error) {
+    if (error instanceof TooManyColumnsError) return undefined;
+    throw error;
+  }
+}
+
 function collectLists(selectionSet: SelectionSetNode, data: JsonObject, prefix: string, search: ListSearch): void {
   const { fragments, found } = search;
   for (const selection of selectionSet.selections) {
@@ -69,11 +82,13 @@ function collectLists(selectionSet: SelectionSetNode, data: JsonObject, prefix: 
     const value = data[responseKey(selection)];
     if (found.some((list) => list.path === path)) continue;
     if (Array.isArray(value)) {
-      found.push({ path, kind: 'list', columns: columnsOf(selection.selectionSet, fragments), rows: value });
+      const columns = tableColumns(selection.selectionSet, fragments);
+      if (columns) found.push({ path, kind: 'list', columns, rows: value });
     } else if (isObject(value)) {
       const connection = connectionRows(selection, value);
-      if (connection) found.push({ path, kind: 'connection', columns: columnsOf(connection.selection, fragments), rows: connection.rows });
-      else collectLists(selection.selectionSet, value, `${path}.`, search);
+      const columns = connection && tableColumns(connection.selection, fragments);
+      if (connection && columns) found.push({ path, kind: 'connection', columns, rows: connection.rows });
+      else if (!connection) collectLists(selection.selectionSet, value, `${path}.`, search);
     }
   }
 }

@@ -1,10 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { createServer as createHttpServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import express from 'express';
-import { createIdeRouter, findExamplesDir, findIdeAssets } from '../../src/gateway/ide/router';
-import type { TestGateway } from './gateway';
+import { findIdeAssets } from '../../src/gateway/ide/router';
+import { startTestStack, type TestStack } from './stack';
 
 /**
  * dist/ide, (re)built when stale: `npm test` has built it already, but jest alone after editing
@@ -20,24 +17,17 @@ export function ensureIdeBuilt(): string {
 export interface IdeTestServer {
   baseUrl: string;
   assetsDir: string;
+  /** The stack behind the IDE: its database (for keys) and `graphql` for reference answers. */
+  stack: TestStack;
   close(): Promise<void>;
 }
 
 /**
- * The IDE router in front of a real gateway, as createServer mounts it, built from a freshly
- * (re)built bundle: our own Express app with the router first and the gateway's app as the fallback.
+ * The whole gateway, as `npm start` runs it, serving a freshly (re)built IDE bundle
+ * (built before the gateway starts, so its router serves the new one).
  */
-export async function startIdeServer(t: TestGateway): Promise<IdeTestServer> {
+export async function startIdeServer(): Promise<IdeTestServer> {
   const assetsDir = ensureIdeBuilt();
-  const app = express();
-  app.use(createIdeRouter({ assetsDir, examplesDir: findExamplesDir(), graphqlPath: '/graphql' }));
-  app.use(t.gateway.app);
-  const server: Server = createHttpServer(app);
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    assetsDir,
-    close: () => new Promise<void>((done) => server.close(() => done())),
-  };
+  const stack = await startTestStack();
+  return { baseUrl: stack.url, assetsDir, stack, close: () => stack.close() };
 }

@@ -1,6 +1,6 @@
 /**
  * What the gateway embeds in the IDE page as JSON (`<script type="application/json" id="ide-config">`).
- * Shared by the server (src/http/ide.ts) and the page (ide-client/page-config.ts).
+ * Shared by the server (src/gateway/ide/router.ts) and the page (ide-client/page-config.ts).
  */
 export interface IdeExample {
   /** File name in schema/examples, e.g. "directive-page.graphql". */

@@ -7,7 +7,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
  * The browser IDE (GraphiQL) at the GraphQL URL: a browser asking `GET /graphql` for HTML gets
  * the IDE page; every other request falls through to Apollo. The page's scripts, styles and
  * fonts are built offline by scripts/build-ide.js into dist/ide and served from here, so the
- * IDE makes no request to any other host. See src/http/ide/README.md.
+ * IDE makes no request to any other host. See src/gateway/ide/README.md.
  */
 
 export interface IdeRouterOptions {

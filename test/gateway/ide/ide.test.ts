@@ -4,12 +4,12 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import express from 'express';
-import { createIdeRouter, IDE_CONTENT_SECURITY_POLICY, IMMUTABLE_CACHE_CONTROL, readExamples, type IdePageConfig } from '../src/http/ide';
-import { startTestGateway, type TestGateway } from './support/gateway';
-import { ensureIdeBuilt, startIdeServer, type IdeTestServer } from './support/ide';
+import { createIdeRouter, IDE_CONTENT_SECURITY_POLICY, IMMUTABLE_CACHE_CONTROL, readExamples, type IdePageConfig } from '../../../src/gateway/ide/router';
+import type { TestStack } from '../../support/stack';
+import { ensureIdeBuilt, startIdeServer, type IdeTestServer } from '../../support/ide';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
-const EXAMPLES_DIR = resolve(__dirname, '..', 'schema', 'examples');
+const EXAMPLES_DIR = resolve(__dirname, '..', '..', '..', 'schema', 'examples');
 
 /**
  * Hosts that appear in the bundled JavaScript as text only, never requested: SVG/XHTML/XLink
@@ -33,20 +33,19 @@ function assetUrls(html: string): string[] {
 }
 
 describe('the IDE router in front of the gateway', () => {
-  let t: TestGateway;
+  let t: TestStack;
   let ide: IdeTestServer;
   let page: Response;
   let html: string;
 
   beforeAll(async () => {
-    t = await startTestGateway();
-    ide = await startIdeServer(t);
+    ide = await startIdeServer();
+    t = ide.stack;
     page = await fetch(`${ide.baseUrl}/graphql`, { headers: { accept: BROWSER_ACCEPT } });
     html = await page.text();
   }, 60_000);
   afterAll(async () => {
     await ide?.close();
-    await t?.close();
   });
 
   it('answers a browser at the GraphQL URL with the IDE page, not cached, under a strict CSP', () => {

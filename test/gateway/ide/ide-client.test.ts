@@ -1,8 +1,8 @@
 import { parse } from 'graphql';
-import { CITIZEN_ID_MASK, createPrivateStorage, scrubStoredItems, storableValue, type EnumerableStorage } from '../ide-client/private-storage';
-import { findCharts, NO_VALUE_LABEL } from '../ide-client/result-charts';
-import { findLists, isNumericColumn, sortRows, tableCells } from '../ide-client/result-lists';
-import { cellValue } from '../src/http/csv';
+import { CITIZEN_ID_MASK, createPrivateStorage, scrubStoredItems, storableValue, type EnumerableStorage } from '../../../ide-client/private-storage';
+import { findCharts, NO_VALUE_LABEL } from '../../../ide-client/result-charts';
+import { findLists, isNumericColumn, sortRows, tableCells } from '../../../ide-client/result-lists';
+import { cellValue } from '../../../src/gateway/export/csv';
 
 /**
  * The IDE's browser-free parts, under Node: what GraphiQL may store (private-storage.ts), and

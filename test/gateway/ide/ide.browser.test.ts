@@ -1,9 +1,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { createApiKey } from '../src/auth/api-keys';
-import { startTestGateway, type TestGateway } from './support/gateway';
-import { startIdeServer, type IdeTestServer } from './support/ide';
+import type { TestStack } from '../../support/stack';
+import { startIdeServer, type IdeTestServer } from '../../support/ide';
 
 /**
  * The IDE in a real browser (Debian's Chromium, driven by playwright-core) against a real
@@ -17,7 +16,7 @@ if (!existsSync(CHROMIUM)) {
   console.warn(`Skipping the IDE browser test: ${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it).`);
 }
 
-const ARTIFACTS = resolve(__dirname, '..', 'test-artifacts');
+const ARTIFACTS = resolve(__dirname, '..', '..', '..', 'test-artifacts');
 const screenshot = (name: string) => resolve(ARTIFACTS, `${name}.png`);
 
 /** The text CodeMirror shows in the result panel (it renders only visible lines; the checked values are near the top). */
@@ -210,13 +209,13 @@ async function expectCompletionLineChart(page: Page, reportDates: string[]): Pro
 }
 
 maybe('the GraphQL IDE in headless Chromium', () => {
-  let t: TestGateway;
+  let t: TestStack;
   let ide: IdeTestServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    t = await startTestGateway();
-    ide = await startIdeServer(t);
+    ide = await startIdeServer();
+    t = ide.stack;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -237,7 +236,6 @@ maybe('the GraphQL IDE in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await ide?.close();
-    await t?.close();
   });
 
   it('runs a ready-made operation and shows the seeded data, asking nothing of any other host', async () => {
@@ -283,7 +281,7 @@ maybe('the GraphQL IDE in headless Chromium', () => {
   });
 
   it('keeps API keys and citizen IDs out of the browser storage, as the welcome text says', async () => {
-    const { key } = await createApiKey(t.database.db, 'ide officer', 'officer');
+    const key = await t.key('officer', { name: 'ide officer' });
     const citizenId = '001203004567';
     await inIde(browser, ide, 'ide-storage', async ({ page, posts }) => {
       // The welcome text says what is kept and what is not.
@@ -297,8 +295,9 @@ maybe('the GraphQL IDE in headless Chromium', () => {
       await fillEditorTool(page, 'Variables', `{"id": "${citizenId}"}`);
       await fillEditorTool(page, 'Headers', `{"Authorization": "Bearer ${key}"}`);
       await page.keyboard.press('Control+Enter');
-      // No population service behind the test gateway: the lookup fails, after the key was accepted.
-      await page.locator('.result-window', { hasText: 'UPSTREAM_UNAVAILABLE' }).waitFor({ timeout: 15_000 });
+      // The lookup crosses the gateway, the population subgraph and the stub: the key was accepted.
+      await page.locator('.result-window', { hasText: '"citizen"' }).waitFor({ timeout: 15_000 });
+      await expect(page.locator('.result-window').textContent()).resolves.not.toContain('UNAUTHENTICATED');
       expect(posts.some(({ path, headers }) => path === '/graphql' && headers.authorization === `Bearer ${key}`)).toBe(true);
 
       // Tabs, the current query and the history have been written; GraphiQL's debounced writes
@@ -336,12 +335,12 @@ maybe('the GraphQL IDE in headless Chromium', () => {
   });
 
   it('builds a breakdown in the query builder, shows it as a sortable table, downloads it as CSV and charts it', async () => {
-    const { key } = await createApiKey(t.database.db, 'ide analyst', 'analyst');
-    const breakdown = await t.execute<{ milestoneBreakdown: Bucket[] }>('{ milestoneBreakdown(by: STATUS) { key count } }');
-    const buckets = breakdown.data?.milestoneBreakdown ?? [];
+    const key = await t.key('analyst', { name: 'ide analyst' });
+    const breakdown = await t.graphql<{ milestoneBreakdown: Bucket[] }>('{ milestoneBreakdown(by: STATUS) { key count } }');
+    const buckets = breakdown.body.data?.milestoneBreakdown ?? [];
     expect(buckets.length).toBeGreaterThan(2);
-    const completion = await t.execute<{ completionOverTime: Array<{ asOf: string }> }>('{ completionOverTime(filter: { leadAgencyIds: ["bo-tu-phap"] }) { asOf } }');
-    const reportDates = (completion.data?.completionOverTime ?? []).map((point) => point.asOf);
+    const completion = await t.graphql<{ completionOverTime: Array<{ asOf: string }> }>('{ completionOverTime(filter: { leadAgencyIds: ["bo-tu-phap"] }) { asOf } }');
+    const reportDates = (completion.body.data?.completionOverTime ?? []).map((point) => point.asOf);
     expect(reportDates.length).toBeGreaterThan(1);
 
     await inIde(browser, ide, 'ide-results', async ({ page, posts }) => {
