@@ -6,6 +6,9 @@ export const AuditEntry: AuditEntryFieldResolvers = {
   id: (entry) => entry._id,
   at: (entry) => entry.atIso,
   role: (entry) => entry.role.toUpperCase() as Uppercase<Role>,
+  // Entries written before these were stored: the subject itself, under an unnamed key.
+  hashKeyId: (entry) => entry.hashKeyId ?? null,
+  subjectRole: (entry) => entry.subjectRole ?? 'SUBJECT',
 };
 
 export const AuditEntryConnection: AuditEntryConnectionFieldResolvers = connectionFields();

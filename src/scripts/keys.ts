@@ -14,7 +14,11 @@ Fields: ${CITIZEN_FIELDS.join(', ')} (default: every field the purposes allow).`
 
 function option(args: string[], name: string): string | undefined {
   const index = args.indexOf(`--${name}`);
-  return index >= 0 ? args[index + 1] : undefined;
+  if (index < 0) return undefined;
+  const value = args[index + 1];
+  // A flag without its value must not fall back to the default: for --purposes and --fields that is "all".
+  if (value === undefined || value.startsWith('--')) fail(`--${name} needs a value`);
+  return value;
 }
 
 function list(text: string | undefined): string[] | null {

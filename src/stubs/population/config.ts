@@ -1,6 +1,6 @@
 import { ConfigError, readInt, readNumber, readText, type Env } from '../../platform/config';
 import { DEV_POPULATION_CLIENT } from '../../platform/population-api/purposes';
-import { DEFAULT_FAULTS, FAULT_LIMITS, type StubFaults, type StubMode } from './server';
+import { DEFAULT_FAULTS, FAULT_LIMITS, STUB_MODES, type StubFaults, type StubMode } from './server';
 
 /** Settings of the standalone stub (`npm run population-stub`), read from the environment. */
 export interface StubConfig extends StubFaults {
@@ -19,8 +19,8 @@ export const DEFAULT_STUB_ADMIN_TOKEN = 'dev-admin-token';
 function readMode(env: Env): StubMode {
   const text = readText(env, 'POPULATION_STUB_MODE');
   if (text === undefined) return DEFAULT_FAULTS.mode;
-  if (text === 'normal' || text === 'slow' || text === 'outage') return text;
-  throw new ConfigError('POPULATION_STUB_MODE', `must be normal, slow or outage, got "${text}"`);
+  if ((STUB_MODES as readonly string[]).includes(text)) return text as StubMode;
+  throw new ConfigError('POPULATION_STUB_MODE', `must be one of ${STUB_MODES.join(', ')}, got "${text}"`);
 }
 
 /** "id:secret,id2:secret2"; a secret may contain ':' (split at the first one). Secrets never appear in messages. */

@@ -23,8 +23,13 @@ import { generateCitizen } from './generator';
  * time through /admin. The API is documented in API.md next to this file.
  */
 
-export type StubMode = 'normal' | 'slow' | 'outage';
-const STUB_MODES: readonly StubMode[] = ['normal', 'slow', 'outage'];
+/**
+ * `reject`: every authenticated /v1 call is refused with 400 REQUEST_REJECTED and a message that
+ * quotes the request (IDs, names), as a careless upstream might; the connector must keep such
+ * bodies out of its logs and errors.
+ */
+export type StubMode = 'normal' | 'slow' | 'outage' | 'reject';
+export const STUB_MODES: readonly StubMode[] = ['normal', 'slow', 'outage', 'reject'];
 
 export interface StubFaults {
   /** Added to every authenticated /v1 request. */
@@ -50,6 +55,12 @@ export interface StubStats {
   /** 503s from errorRate (outage answers are not counted: they happen before authentication). */
   injectedErrors: number;
   byClient: Record<string, number>;
+  /** Authenticated /v1 requests being answered now. */
+  inFlight: number;
+  /** The most authenticated /v1 requests answered at once since the last reset. */
+  maxInFlight: number;
+  /** The `fields` of each extract call whose body was read, as received, up to MAX_RECORDED_BATCH_SIZES since the last reset. */
+  requestedFields: string[][];
 }
 
 /** The live objects: tests in the same process may read them, and mutating faults takes effect at once. */
@@ -259,7 +270,7 @@ function secretsEqual(given: string, expected: string): boolean {
 }
 
 function freshStats(): StubStats {
-  return { requests: 0, byEndpoint: {}, batchSizes: [], rateLimited: 0, injectedErrors: 0, byClient: {} };
+  return { requests: 0, byEndpoint: {}, batchSizes: [], rateLimited: 0, injectedErrors: 0, byClient: {}, inFlight: 0, maxInFlight: 0, requestedFields: [] };
 }
 
 /** Zeroes the stats in place, so references handed out earlier stay live. */
@@ -268,6 +279,9 @@ function resetStats(stats: StubStats): void {
   stats.rateLimited = 0;
   stats.injectedErrors = 0;
   stats.batchSizes.length = 0;
+  stats.requestedFields.length = 0;
+  // Requests still being answered stay counted, so inFlight returns to 0 when they finish.
+  stats.maxInFlight = stats.inFlight;
   for (const key of Object.keys(stats.byEndpoint)) delete stats.byEndpoint[key];
   for (const key of Object.keys(stats.byClient)) delete stats.byClient[key];
 }
@@ -295,6 +309,13 @@ class Delays {
     }
     this.pending.clear();
   }
+}
+
+/** The `fields` an extract call asked for, when the body has a list of strings there. */
+function requestedFieldsOf(path: string, body: unknown): string[] | undefined {
+  if (path !== '/extract' && path !== '/extract/batch') return undefined;
+  const fields = isRecord(body) ? body.fields : undefined;
+  return Array.isArray(fields) ? fields.map((field) => String(field).slice(0, 64)) : undefined;
 }
 
 function batchSizeOf(path: string, body: unknown): number | undefined {
@@ -370,6 +391,12 @@ function buildStub(options: PopulationStubOptions): { app: express.Express; stat
     stats.requests += 1;
     stats.byEndpoint[endpoint] = (stats.byEndpoint[endpoint] ?? 0) + 1;
     stats.byClient[clientId] = (stats.byClient[clientId] ?? 0) + 1;
+    stats.inFlight += 1;
+    stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+    // 'close' comes once, whether the answer was sent or the caller went away.
+    res.once('close', () => {
+      stats.inFlight -= 1;
+    });
     next();
   });
 
@@ -390,6 +417,8 @@ function buildStub(options: PopulationStubOptions): { app: express.Express; stat
   v1.use(async (req, res, next) => {
     const size = req.method === 'POST' ? batchSizeOf(req.path, req.body) : undefined;
     if (size !== undefined && state.stats.batchSizes.length < MAX_RECORDED_BATCH_SIZES) state.stats.batchSizes.push(size);
+    const fields = req.method === 'POST' ? requestedFieldsOf(req.path, req.body) : undefined;
+    if (fields !== undefined && state.stats.requestedFields.length < MAX_RECORDED_BATCH_SIZES) state.stats.requestedFields.push(fields);
     const { latencyMs, jitterMs, mode, slowMs } = state.faults;
     const jitter = jitterMs > 0 ? (Math.random() * 2 - 1) * jitterMs : 0;
     await delays.wait(Math.max(0, latencyMs + jitter) + (mode === 'slow' ? slowMs : 0));
@@ -397,6 +426,10 @@ function buildStub(options: PopulationStubOptions): { app: express.Express; stat
     // Settings are read again after the delay: an outage or error rate set while a request waits applies to it.
     if (state.faults.mode === 'outage') {
       sendError(res, 503, 'UPSTREAM_ERROR', 'The population database is unavailable (outage).');
+      return;
+    }
+    if (state.faults.mode === 'reject') {
+      sendError(res, 400, 'REQUEST_REJECTED', `The request was rejected: ${JSON.stringify(req.body).slice(0, 2000)}`);
       return;
     }
     if (state.faults.errorRate > 0 && Math.random() < state.faults.errorRate) {

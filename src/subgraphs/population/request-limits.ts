@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { getArgumentValues } from 'graphql/execution/values';
+import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 import { Kind, type FieldNode, type FragmentDefinitionNode, type GraphQLField, type SelectionSetNode } from 'graphql';
 import { OperationLimitError } from '../../platform/errors';
 
@@ -32,6 +32,9 @@ export function citizenRequestLimitsPlugin<TContext extends BaseContext>(limits:
       return {
         async didResolveOperation({ operation, document, schema, request }) {
           if (!operation) return;
+          // Count with the variables as execution will see them (a lone ID given for a list becomes a list of one).
+          const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+          if (variables.errors) return; // execution refuses the request with these errors
           const fragments = Object.fromEntries(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
           const queryFields = schema.getQueryType()?.getFields() ?? {};
           let ids = 0;
@@ -39,7 +42,7 @@ export function citizenRequestLimitsPlugin<TContext extends BaseContext>(limits:
           for (const node of rootFields(operation.selectionSet, fragments)) {
             const field = queryFields[node.name.value] as GraphQLField<unknown, unknown> | undefined;
             if (!field) continue;
-            const args = getArgumentValues(field, node, request.variables ?? {});
+            const args = getArgumentValues(field, node, variables.coerced);
             if (node.name.value === 'citizen') ids += 1;
             if (node.name.value === 'citizens' && Array.isArray(args.ids)) ids += args.ids.length;
             if (node.name.value === 'verifyCitizen') verifications += 1;

@@ -1,4 +1,4 @@
-import { Kind, type FragmentDefinitionNode, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { getDirectiveValues, GraphQLIncludeDirective, GraphQLSkipDirective, Kind, type FieldNode, type FragmentSpreadNode, type GraphQLResolveInfo, type InlineFragmentNode, type SelectionSetNode } from 'graphql';
 import type { CitizenField } from '../../platform/population-api/purposes';
 
 /** Which upstream field each `Citizen` field reads (`residence` is the catalogue's @requires). */
@@ -21,13 +21,22 @@ const UPSTREAM_FIELD: Readonly<Record<string, CitizenField>> = {
   residence: 'permanentResidence',
 };
 
-function collect(selectionSet: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, names: Set<string>, seen: Set<string>): void {
+type Variables = GraphQLResolveInfo['variableValues'];
+
+/** False for a selection that `@skip`/`@include` leave out: what is not shown is not asked for either. */
+function included(node: FieldNode | FragmentSpreadNode | InlineFragmentNode, variables: Variables): boolean {
+  if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.if === true) return false;
+  return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.if !== false;
+}
+
+function collect(selectionSet: SelectionSetNode | undefined, info: GraphQLResolveInfo, names: Set<string>, seen: Set<string>): void {
   for (const selection of selectionSet?.selections ?? []) {
+    if (!included(selection, info.variableValues)) continue;
     if (selection.kind === Kind.FIELD) names.add(selection.name.value);
-    else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet, fragments, names, seen);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet, info, names, seen);
     else if (!seen.has(selection.name.value)) {
       seen.add(selection.name.value);
-      collect(fragments[selection.name.value]?.selectionSet, fragments, names, seen);
+      collect(info.fragments[selection.name.value]?.selectionSet, info, names, seen);
     }
   }
 }
@@ -38,6 +47,6 @@ function collect(selectionSet: SelectionSetNode | undefined, fragments: Record<s
  */
 export function selectedCitizenFields(info: GraphQLResolveInfo): CitizenField[] {
   const names = new Set<string>();
-  for (const node of info.fieldNodes) collect(node.selectionSet, info.fragments, names, new Set());
-  return [...new Set([...names].flatMap((name) => (UPSTREAM_FIELD[name] ? [UPSTREAM_FIELD[name]] : [])))];
+  for (const node of info.fieldNodes) collect(node.selectionSet, info, names, new Set());
+  return [...new Set([...names].flatMap((name) => (Object.hasOwn(UPSTREAM_FIELD, name) ? [UPSTREAM_FIELD[name] as CitizenField] : [])))];
 }

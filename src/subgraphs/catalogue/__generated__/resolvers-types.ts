@@ -173,11 +173,6 @@ export type CitedBy = {
   text: Scalars['String']['output'];
 };
 
-/**
- * A citizen, as the population subgraph returns one. The catalogue adds what it knows about the
- * citizen's place of residence; it receives only an opaque handle and the residence province, never
- * the citizen's ID or name.
- */
 export type Citizen = {
   __typename?: 'Citizen';
   /**
@@ -185,7 +180,6 @@ export type Citizen = {
    * permanent residence or a unit it was formed from: the catalogue and the population database in one query.
    */
   onlineServicesAtResidence: Maybe<Array<Service>>;
-  /** Opaque handle of this lookup result (not the citizen ID); internal to the gateway's plan. */
   ref: Scalars['ID']['output'];
   /** Province of permanent residence, as the population subgraph returns it; internal to the plan. */
   residence: Maybe<ResidenceKey>;

@@ -30,13 +30,21 @@ export type AuditEntry = {
   callerName: Maybe<Scalars['String']['output']>;
   /** Fields returned. */
   fields: Array<Scalars['String']['output']>;
+  /**
+   * Fingerprint of the audit key that made `subjectHash`: it changes when AUDIT_HASH_KEY is rotated.
+   * Null on entries written before keys were named.
+   */
+  hashKeyId: Maybe<Scalars['String']['output']>;
   /** Entry id. */
   id: Scalars['ID']['output'];
   /** API key id of the caller. */
   keyId: Maybe<Scalars['String']['output']>;
   /** EXTRACT or VERIFY. */
   operation: Scalars['String']['output'];
-  /** Outcome: FOUND, NOT_FOUND, MATCH, NO_MATCH, INVALID_ID, UPSTREAM_UNAVAILABLE. */
+  /**
+   * Outcome: FOUND, NOT_FOUND, MATCH, NO_MATCH, INVALID_ID; REFUSED (the API key may not state the
+   * purpose); UPSTREAM_UNAVAILABLE (no answer); UPSTREAM_REFUSED (the upstream refused the call).
+   */
   outcome: Scalars['String']['output'];
   /** Stated purpose. */
   purpose: LookupPurpose;
@@ -46,6 +54,8 @@ export type AuditEntry = {
   role: Role;
   /** HMAC-SHA-256 of the citizen ID under the gateway's audit key. */
   subjectHash: Scalars['String']['output'];
+  /** Whom the entry is about: the person looked up, or the household head their record disclosed. */
+  subjectRole: AuditSubjectRole;
 };
 
 /** A page of audit entries. */
@@ -69,6 +79,13 @@ export type AuditEntryEdge = {
   /** The entry. */
   node: AuditEntry;
 };
+
+/** Whom an audit entry is about. */
+export type AuditSubjectRole =
+  /** The head of the household disclosed by the subject's record (householdHead) */
+  | 'HOUSEHOLD_HEAD'
+  /** The citizen looked up */
+  | 'SUBJECT';
 
 /**
  * A citizen as the National Population Database returns it for one purpose. Fields outside the
@@ -158,14 +175,11 @@ export type PageInfo = {
   startCursor: Maybe<Scalars['String']['output']>;
 };
 
-/** A province, resolved by the catalogue subgraph (ids such as "34:79" or "63:91"). */
 export type Province = {
   __typename?: 'Province';
-  /** Era and code, e.g. "34:79" (current unit) or "63:91" (unit before July 2025). */
   id: Scalars['ID']['output'];
 };
 
-/** The root query; the population fields are in population.graphql. */
 export type Query = {
   __typename?: 'Query';
   /**
@@ -181,16 +195,22 @@ export type Query = {
    */
   citizen: Maybe<Citizen>;
   /**
-   * Several citizens at once (at most 1,000 IDs), in the order given; null for IDs with no citizen.
-   * Sent upstream in batches of 50, each ID once.
+   * Several citizens at once, in the order given; null for IDs with no citizen. Sent upstream in
+   * batches of 50, each ID once. One request may look up at most CITIZEN_MAX_IDS_PER_REQUEST IDs
+   * (1,000 by default) across all its `citizen` and `citizens` fields and aliases; over that, all of
+   * them are refused with OPERATION_LIMIT_EXCEEDED before any upstream call.
    */
   citizens: Maybe<Array<Maybe<Citizen>>>;
-  /** Does this name and date of birth match the ID (xác thực thông tin)? Discloses nothing else. */
+  /**
+   * Does this name and date of birth match the ID (xác thực thông tin)? Discloses nothing else.
+   * At most CITIZEN_MAX_VERIFICATIONS_PER_REQUEST per request (10 by default,
+   * OPERATION_LIMIT_EXCEEDED) and CITIZEN_MAX_VERIFICATIONS_PER_KEY_PER_HOUR per API key
+   * (1,000 by default, RATE_LIMITED), so it cannot be asked until it confirms a guess.
+   */
   verifyCitizen: Maybe<VerificationResult>;
 };
 
 
-/** The root query; the population fields are in population.graphql. */
 export type QueryAuditEntriesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
@@ -198,21 +218,18 @@ export type QueryAuditEntriesArgs = {
 };
 
 
-/** The root query; the population fields are in population.graphql. */
 export type QueryCitizenArgs = {
   id: Scalars['ID']['input'];
   purpose: LookupPurpose;
 };
 
 
-/** The root query; the population fields are in population.graphql. */
 export type QueryCitizensArgs = {
   ids: Array<Scalars['ID']['input']>;
   purpose: LookupPurpose;
 };
 
 
-/** The root query; the population fields are in population.graphql. */
 export type QueryVerifyCitizenArgs = {
   dateOfBirth: Scalars['Date']['input'];
   fullName: Scalars['String']['input'];
@@ -368,6 +385,7 @@ export type ResolversTypes = ResolversObject<{
   AuditEntryConnection: ResolverTypeWrapper<Page<AuditEntryDocument>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
+  AuditSubjectRole: AuditSubjectRole;
   Citizen: ResolverTypeWrapper<CitizenLookup>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
@@ -413,6 +431,7 @@ export type AuditEntryFieldResolvers<ContextType = PopulationContext, ParentType
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   callerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  hashKeyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   keyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   operation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -421,6 +440,7 @@ export type AuditEntryFieldResolvers<ContextType = PopulationContext, ParentType
   requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
   subjectHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  subjectRole?: Resolver<ResolversTypes['AuditSubjectRole'], ParentType, ContextType>;
 }>;
 
 export type AuditEntryConnectionFieldResolvers<ContextType = PopulationContext, ParentType extends ResolversParentTypes['AuditEntryConnection'] = ResolversParentTypes['AuditEntryConnection']> = ResolversObject<{

@@ -6,7 +6,8 @@ import type { LookupPurpose } from '../../../platform/population-api/purposes';
 import type { AuditHashKey } from '../config';
 
 export type AuditOperation = 'EXTRACT' | 'VERIFY';
-export type AuditOutcome = 'FOUND' | 'NOT_FOUND' | 'MATCH' | 'NO_MATCH' | 'INVALID_ID' | 'UPSTREAM_UNAVAILABLE' | 'REFUSED';
+/** REFUSED: the key may not state the purpose; UPSTREAM_REFUSED: the upstream answered 4xx (our request was wrong). */
+export type AuditOutcome = 'FOUND' | 'NOT_FOUND' | 'MATCH' | 'NO_MATCH' | 'INVALID_ID' | 'UPSTREAM_UNAVAILABLE' | 'UPSTREAM_REFUSED' | 'REFUSED';
 /** Whom an entry is about: the person looked up, or a second person their record disclosed (the household head). */
 export type AuditSubjectRole = 'SUBJECT' | 'HOUSEHOLD_HEAD';
 

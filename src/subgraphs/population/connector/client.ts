@@ -39,21 +39,61 @@ export interface PopulationClientOptions {
   log: Logger;
 }
 
-/** At most `limit` tasks at once, the others queued in arrival order. */
-class Semaphore {
+/**
+ * At most `limit` tasks at once across the process. A freed slot goes to the
+ * waiting share (the caller's API key) served longest ago, so one key's large
+ * lookup, queued as twenty batches, cannot make every other caller wait
+ * behind all of them. The slot is handed straight to that waiter, so a task
+ * arriving meanwhile cannot slip past the limit.
+ */
+export class FairSlots {
   private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  private clock = 0;
+  private readonly queues = new Map<string, Array<() => void>>();
+  /** When each share last got a slot (a tick of `clock`); forgotten whenever nobody waits. */
+  private readonly servedAt = new Map<string, number>();
   constructor(private readonly limit: number) {}
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active += 1;
+  async run<T>(share: string, task: () => Promise<T>): Promise<T> {
+    if (this.active < this.limit) {
+      this.active += 1;
+      this.served(share);
+    } else {
+      await new Promise<void>((resolve) => this.enqueue(share, resolve));
+    }
     try {
       return await task();
     } finally {
-      this.active -= 1;
-      this.waiting.shift()?.();
+      this.release();
     }
+  }
+
+  private served(share: string): void {
+    this.clock += 1;
+    this.servedAt.set(share, this.clock);
+  }
+
+  private enqueue(share: string, wake: () => void): void {
+    const queue = this.queues.get(share);
+    if (queue) queue.push(wake);
+    else this.queues.set(share, [wake]);
+  }
+
+  private release(): void {
+    let next: [string, Array<() => void>] | undefined;
+    for (const entry of this.queues) {
+      if (!next || (this.servedAt.get(entry[0]) ?? 0) < (this.servedAt.get(next[0]) ?? 0)) next = entry;
+    }
+    if (!next) {
+      this.active -= 1;
+      this.servedAt.clear();
+      return;
+    }
+    const [share, queue] = next;
+    const wake = queue.shift();
+    if (queue.length === 0) this.queues.delete(share);
+    this.served(share);
+    wake?.();
   }
 }
 
@@ -107,18 +147,36 @@ class RetryableError extends Error {
   }
 }
 
+/** A 4xx (not 429) from the upstream: reported to the caller as INTERNAL_SERVER_ERROR, since our request was wrong. */
+export class UpstreamRefusedError extends Error {
+  constructor(
+    readonly path: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(`population upstream refused ${path} with ${status} ${code}`);
+    this.name = 'UpstreamRefusedError';
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** HTTP client of the National Population Database (or its stub): timeouts, bounded retries, circuit breaker. */
 type CallObserver = (event: { path: string; status: number | 'timeout' | 'network'; durationMs: number }) => void;
 
+/** Who a call is made for: the queue share (the API key) and the request id for the log. */
+export interface CallContext {
+  share: string;
+  requestId: string;
+}
+
+/** HTTP client of the National Population Database (or its stub): timeouts, bounded retries, circuit breaker, a cap on calls in flight. */
 export class PopulationClient {
   readonly breaker: CircuitBreaker;
   private readonly observers: CallObserver[] = [];
-  private readonly slots: Semaphore;
+  private readonly slots: FairSlots;
   constructor(private readonly options: PopulationClientOptions) {
     this.breaker = new CircuitBreaker(options.breakerThreshold, options.breakerOpenMs);
-    this.slots = new Semaphore(options.maxConcurrentCalls);
+    this.slots = new FairSlots(options.maxConcurrentCalls);
   }
 
   /** Calls `observer` after every upstream call (metrics). */
@@ -130,13 +188,13 @@ export class PopulationClient {
     for (const observer of this.observers) observer(event);
   }
 
-  async extractBatch(purpose: LookupPurpose, ids: readonly string[], fields: readonly CitizenField[]): Promise<ExtractResult[]> {
-    const body = await this.slots.run(() => this.call<{ results: ExtractResult[] }>('/v1/extract/batch', { purpose, ids, fields }));
+  async extractBatch(caller: CallContext, purpose: LookupPurpose, ids: readonly string[], fields: readonly CitizenField[]): Promise<ExtractResult[]> {
+    const body = await this.slots.run(caller.share, () => this.call<{ results: ExtractResult[] }>(caller, '/v1/extract/batch', { purpose, ids, fields }));
     return body.results;
   }
 
-  async verifyBatch(purpose: LookupPurpose, items: readonly VerifyItem[]): Promise<Array<{ id: string; result: VerifyOutcome }>> {
-    const body = await this.slots.run(() => this.call<{ results: Array<{ id: string; result: VerifyOutcome }> }>('/v1/verify/batch', { purpose, items }));
+  async verifyBatch(caller: CallContext, purpose: LookupPurpose, items: readonly VerifyItem[]): Promise<Array<{ id: string; result: VerifyOutcome }>> {
+    const body = await this.slots.run(caller.share, () => this.call<{ results: Array<{ id: string; result: VerifyOutcome }> }>(caller, '/v1/verify/batch', { purpose, items }));
     return body.results;
   }
 
@@ -150,12 +208,12 @@ export class PopulationClient {
     }
   }
 
-  private async call<T>(path: string, payload: unknown): Promise<T> {
+  private async call<T>(caller: CallContext, path: string, payload: unknown): Promise<T> {
     const { retries, backoffMs, log } = this.options;
     for (let attempt = 0; ; attempt += 1) {
       if (!this.breaker.tryAcquire()) throw new UpstreamUnavailableError('The National Population Database is unavailable (circuit open); try again shortly.');
       try {
-        const result = await this.attempt<T>(path, payload);
+        const result = await this.attempt<T>(caller, path, payload);
         this.breaker.success();
         return result;
       } catch (error) {
@@ -167,7 +225,7 @@ export class PopulationClient {
         if (error.retryAfterMs === undefined) this.breaker.failure();
         else this.breaker.success();
         if (attempt >= retries) {
-          log.warn('population upstream call failed', { path, attempts: attempt + 1, reason: error.message });
+          log.warn('population upstream call failed', { requestId: caller.requestId, path, attempts: attempt + 1, reason: error.message });
           throw new UpstreamUnavailableError();
         }
         const wait = error.retryAfterMs ?? backoffMs * 2 ** attempt * (1 + Math.random());
@@ -176,7 +234,7 @@ export class PopulationClient {
     }
   }
 
-  private async attempt<T>(path: string, payload: unknown): Promise<T> {
+  private async attempt<T>(caller: CallContext, path: string, payload: unknown): Promise<T> {
     const started = Date.now();
     let response: Response;
     try {
@@ -200,9 +258,11 @@ export class PopulationClient {
       throw new RetryableError('rate limited', retryAfterMs);
     }
     if (response.status >= 500) throw new RetryableError(`upstream answered ${response.status}`);
-    // 4xx other than 429: our request is wrong; retrying would not help. Only the status and the
-    // upstream's error code are kept: its message may repeat what was sent (citizen IDs).
-    throw new Error(`population upstream rejected ${path} with ${response.status} ${await upstreamErrorCode(response)}`);
+    // 4xx other than 429: our request is wrong (a bug here); retrying would not help. Only the status
+    // and the upstream's error code are kept: its message may repeat what was sent (IDs, names).
+    const code = await upstreamErrorCode(response);
+    this.options.log.error('population upstream refused a call', { requestId: caller.requestId, path, status: response.status, code });
+    throw new UpstreamRefusedError(path, response.status, code);
   }
 }
 

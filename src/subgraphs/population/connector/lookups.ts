@@ -5,7 +5,7 @@ import type { Principal } from '../../../platform/identity/principal';
 import { parseCitizenId } from '../../../platform/population-api/citizen-id';
 import { allowedFields, UPSTREAM_MAX_BATCH, type CitizenField, type ExtractedCitizen, type LookupPurpose } from '../../../platform/population-api/purposes';
 import type { AuditContext, AuditRecord, AuditTrail } from '../audit/audit-log';
-import type { ExtractResult, PopulationClient, VerifyItem, VerifyOutcome } from './client';
+import { UpstreamRefusedError, type CallContext, type ExtractResult, type PopulationClient, type VerifyItem, type VerifyOutcome } from './client';
 import type { VerificationBudget } from './verification-budget';
 
 /** A citizen as one lookup returned it: the purpose and the fields disclosed bound what may be shown. */
@@ -33,9 +33,15 @@ export interface LookupDependencies {
   loaderOptions?: Pick<DataLoader.Options<string, unknown>, 'batch' | 'cache'>;
 }
 
-function validateId(id: string, argumentName: string): void {
+/** Refuses a malformed ID before any upstream call; the message names the argument (and position), never the ID itself. */
+function validateId(id: string, argumentName: string, index?: number): void {
   const parsed = parseCitizenId(id);
-  if (!parsed.ok) throw new BadUserInputError(`\`${argumentName}\` "${id.slice(0, 20)}" is not a valid citizen ID: ${parsed.message}`, argumentName);
+  if (!parsed.ok) throw new BadUserInputError(`\`${argumentName}${index === undefined ? '' : `[${index}]`}\` is not a valid citizen ID: ${parsed.message}`, argumentName);
+}
+
+/** What a failed upstream call is recorded as: refused (our request was wrong) or unavailable. */
+function failureOutcome(error: unknown): AuditRecord['outcome'] {
+  return error instanceof UpstreamRefusedError ? 'UPSTREAM_REFUSED' : 'UPSTREAM_UNAVAILABLE';
 }
 
 /** The fields a lookup asks for: selected, within the purpose, and within the key's fields when it has a list. */
@@ -56,46 +62,93 @@ function extractEntries(purpose: LookupPurpose, fields: readonly CitizenField[],
   });
 }
 
+interface LoaderDependencies {
+  client: () => PopulationClient;
+  caller: CallContext;
+  audit: AuditTrail;
+  context: AuditContext;
+  loaderOptions: LookupDependencies['loaderOptions'];
+}
+
 /**
- * Per-request lookups: one DataLoader per purpose and field set, so IDs are
- * deduplicated and sent in batches of at most UPSTREAM_MAX_BATCH, asking only
- * for the fields the query selected; the cache lives as long as the request.
- * Every batch is written to the audit trail before its data is handed to
- * resolvers; lookups refused for the role (checked by @auth before the
- * resolver runs) or a bad ID never reach the upstream.
+ * One extract loader: IDs deduplicated and sent in batches of at most
+ * UPSTREAM_MAX_BATCH, asking for `fields` only. Each batch is written to the
+ * audit trail before its data reaches a resolver; a failed call is recorded too.
+ */
+function extractLoader(deps: LoaderDependencies, purpose: LookupPurpose, fields: readonly CitizenField[]): DataLoader<string, CitizenLookup | null> {
+  const { audit, context } = deps;
+  return new DataLoader<string, CitizenLookup | null>(
+    async (ids) => {
+      let results: ExtractResult[];
+      try {
+        results = await deps.client().extractBatch(deps.caller, purpose, ids, fields);
+      } catch (error) {
+        await audit.record(context, ids.map((citizenId) => ({ operation: 'EXTRACT', purpose, citizenId, fields: [], outcome: failureOutcome(error) }))).catch(() => undefined);
+        throw error;
+      }
+      const byId = new Map(results.map((result) => [result.id, result]));
+      await audit.record(context, extractEntries(purpose, fields, ids, byId));
+      return ids.map((id) => {
+        const result = byId.get(id);
+        return result?.status === 'FOUND' && result.citizen ? { purpose, record: result.citizen, fields, ref: randomUUID() } : null;
+      });
+    },
+    { maxBatchSize: UPSTREAM_MAX_BATCH, ...deps.loaderOptions },
+  );
+}
+
+/** One verify loader: like extractLoader, for name and date-of-birth checks (answers in request order). */
+function verifyLoader(deps: LoaderDependencies, purpose: LookupPurpose): DataLoader<VerifyItem, VerifyOutcome, string> {
+  const { audit, context } = deps;
+  return new DataLoader<VerifyItem, VerifyOutcome, string>(
+    async (items) => {
+      let results: Awaited<ReturnType<PopulationClient['verifyBatch']>>;
+      try {
+        results = await deps.client().verifyBatch(deps.caller, purpose, items);
+      } catch (error) {
+        await audit.record(context, items.map((item) => ({ operation: 'VERIFY', purpose, citizenId: item.id, fields: [], outcome: failureOutcome(error) }))).catch(() => undefined);
+        throw error;
+      }
+      const outcomes = items.map((_, index) => results[index]?.result ?? 'NOT_FOUND');
+      await audit.record(context, items.map((item, index) => ({ operation: 'VERIFY', purpose, citizenId: item.id, fields: [], outcome: outcomes[index] ?? 'NOT_FOUND' })));
+      return outcomes;
+    },
+    { maxBatchSize: UPSTREAM_MAX_BATCH, cacheKeyFn: (item) => JSON.stringify([item.id, item.fullName, item.dateOfBirth]), ...deps.loaderOptions },
+  );
+}
+
+/**
+ * Per-request lookups: one DataLoader per purpose and field set, asking only
+ * for the fields the query selected (within purpose and key); the cache lives
+ * as long as the request. Lookups refused for the role (checked by @auth
+ * before the resolver runs) or a bad ID never reach the upstream or the audit
+ * trail; a purpose the key may not state is refused and recorded as REFUSED.
  */
 export function createPopulationLookups(deps: LookupDependencies): PopulationLookups {
   const { audit, context } = deps;
-  const client = (): PopulationClient => {
-    if (!deps.client) throw new UpstreamUnavailableError('The population connector is not configured on this subgraph.');
-    return deps.client;
+  const loaderDeps: LoaderDependencies = {
+    client: () => {
+      if (!deps.client) throw new UpstreamUnavailableError('The population connector is not configured on this subgraph.');
+      return deps.client;
+    },
+    // Calls queue for upstream slots by API key, so one key's large lookup does not hold up the others.
+    caller: { share: context.principal.keyId ?? context.requestId, requestId: context.requestId },
+    audit,
+    context,
+    loaderOptions: deps.loaderOptions,
   };
-
   const extractors = new Map<string, DataLoader<string, CitizenLookup | null>>();
-  const extractor = (purpose: LookupPurpose, fields: readonly CitizenField[]): DataLoader<string, CitizenLookup | null> => {
+  const extractor = (purpose: LookupPurpose, selected: readonly CitizenField[]): DataLoader<string, CitizenLookup | null> => {
+    const fields = fieldsToRequest(selected, purpose, context.principal);
     const key = `${purpose}|${fields.join(',')}`;
-    let loader = extractors.get(key);
-    if (!loader) {
-      loader = new DataLoader<string, CitizenLookup | null>(
-        async (ids) => {
-          let results: ExtractResult[];
-          try {
-            results = await client().extractBatch(purpose, ids, fields);
-          } catch (error) {
-            await audit.record(context, ids.map((citizenId) => ({ operation: 'EXTRACT', purpose, citizenId, fields: [], outcome: 'UPSTREAM_UNAVAILABLE' }))).catch(() => undefined);
-            throw error;
-          }
-          const byId = new Map(results.map((result) => [result.id, result]));
-          await audit.record(context, extractEntries(purpose, fields, ids, byId));
-          return ids.map((id) => {
-            const result = byId.get(id);
-            return result?.status === 'FOUND' && result.citizen ? { purpose, record: result.citizen, fields, ref: randomUUID() } : null;
-          });
-        },
-        { maxBatchSize: UPSTREAM_MAX_BATCH, ...deps.loaderOptions },
-      );
-      extractors.set(key, loader);
-    }
+    const loader = extractors.get(key) ?? extractLoader(loaderDeps, purpose, fields);
+    extractors.set(key, loader);
+    return loader;
+  };
+  const verifiers = new Map<LookupPurpose, DataLoader<VerifyItem, VerifyOutcome, string>>();
+  const verifier = (purpose: LookupPurpose): DataLoader<VerifyItem, VerifyOutcome, string> => {
+    const loader = verifiers.get(purpose) ?? verifyLoader(loaderDeps, purpose);
+    verifiers.set(purpose, loader);
     return loader;
   };
 
@@ -107,33 +160,16 @@ export function createPopulationLookups(deps: LookupDependencies): PopulationLoo
     throw new ForbiddenError(`This API key may not state the purpose ${purpose}; its purposes are ${permitted.join(', ') || 'none'}.`);
   };
 
-  const verifiers = new Map<LookupPurpose, DataLoader<VerifyItem, VerifyOutcome, string>>();
-  const verifier = (purpose: LookupPurpose): DataLoader<VerifyItem, VerifyOutcome, string> => {
-    let loader = verifiers.get(purpose);
-    if (!loader) {
-      loader = new DataLoader<VerifyItem, VerifyOutcome, string>(
-        async (items) => {
-          const results = await client().verifyBatch(purpose, items);
-          await audit.record(context, items.map((item, index) => ({ operation: 'VERIFY', purpose, citizenId: item.id, fields: [], outcome: results[index]?.result ?? 'NOT_FOUND' })));
-          return items.map((_, index) => results[index]?.result ?? 'NOT_FOUND');
-        },
-        { maxBatchSize: UPSTREAM_MAX_BATCH, cacheKeyFn: (item) => JSON.stringify([item.id, item.fullName, item.dateOfBirth]), ...deps.loaderOptions },
-      );
-      verifiers.set(purpose, loader);
-    }
-    return loader;
-  };
-
   return {
     async citizen(id, purpose, selected) {
       validateId(id, 'id');
       await authorisePurpose(purpose, 'EXTRACT', [id]);
-      return extractor(purpose, fieldsToRequest(selected, purpose, context.principal)).load(id);
+      return extractor(purpose, selected).load(id);
     },
     async citizens(ids, purpose, selected) {
-      for (const id of ids) validateId(id, 'ids');
+      ids.forEach((id, index) => validateId(id, 'ids', index));
       await authorisePurpose(purpose, 'EXTRACT', ids);
-      return extractor(purpose, fieldsToRequest(selected, purpose, context.principal)).loadMany(ids);
+      return extractor(purpose, selected).loadMany(ids);
     },
     async verify(item, purpose) {
       validateId(item.id, 'id');

@@ -1,8 +1,8 @@
-import { parseCitizenId } from '../src/connectors/population/citizen-id';
-import { allowedFields, UPSTREAM_MAX_BATCH, type CitizenRecord } from '../src/connectors/population/purposes';
-import { loadStubConfig } from '../src/connectors/population/stub/config';
-import { CURRENT_PROVINCE_CODES, findIds, generateCitizen, sampleCitizenIds } from '../src/connectors/population/stub/generator';
-import { startPopulationStub, type PopulationStubOptions, type StartedPopulationStub } from '../src/connectors/population/stub/server';
+import { parseCitizenId } from '../../src/platform/population-api/citizen-id';
+import { allowedFields, UPSTREAM_MAX_BATCH, type CitizenRecord } from '../../src/platform/population-api/purposes';
+import { loadStubConfig } from '../../src/stubs/population/config';
+import { CURRENT_PROVINCE_CODES, findIds, generateCitizen, sampleCitizenIds } from '../../src/stubs/population/generator';
+import { startPopulationStub, type PopulationStubOptions, type StartedPopulationStub } from '../../src/stubs/population/server';
 
 /**
  * The population database stub over real HTTP: each test talks to a stub on a
@@ -435,13 +435,44 @@ describe('acting like a remote service', () => {
       rateLimited: 0,
       injectedErrors: 0,
       byClient: { [CLIENT.id]: 3, [OTHER_CLIENT.id]: 1 },
+      inFlight: 0,
+      maxInFlight: 1,
+      requestedFields: [['fullName'], ['fullName']],
     });
     expect(liveStats.requests).toBe(4);
 
     const reset = await call(stub.url, 'POST', '/admin/stats/reset', undefined, ADMIN);
     expect(reset.status).toBe(200);
     expect(stub.state.stats).toBe(liveStats); // same object, zeroed in place
-    expect(liveStats).toEqual({ requests: 0, byEndpoint: {}, batchSizes: [], rateLimited: 0, injectedErrors: 0, byClient: {} });
+    expect(liveStats).toEqual({ requests: 0, byEndpoint: {}, batchSizes: [], rateLimited: 0, injectedErrors: 0, byClient: {}, inFlight: 0, maxInFlight: 0, requestedFields: [] });
+  });
+
+  test('stats count the requests answered at once, and their highest number', async () => {
+    const stub = await startStub({ latencyMs: 150 });
+    const ids = sampleCitizenIds(5, 51);
+    const calls = ids.map((id) => post(stub.url, '/v1/extract', { purpose: 'IDENTITY', id, fields: ['fullName'] }));
+    // While the five wait out their latency, all are in flight.
+    await new Promise((resolve) => setTimeout(resolve, 75));
+    expect(stub.state.stats.inFlight).toBe(5);
+    expect((await Promise.all(calls)).map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+    await post(stub.url, '/v1/extract', { purpose: 'IDENTITY', id: ids[0], fields: ['sex', 'fullName'] });
+    const stats = (await call(stub.url, 'GET', '/admin/stats', undefined, ADMIN)).body as { inFlight: number; maxInFlight: number; requestedFields: string[][] };
+    expect(stats).toMatchObject({ inFlight: 0, maxInFlight: 5 });
+    expect(stats.requestedFields.at(-1)).toEqual(['sex', 'fullName']);
+  });
+
+  test('reject mode refuses every call with a message quoting the request, as a careless upstream would', async () => {
+    const stub = await startStub();
+    const [id = ''] = findIds('FOUND', 1, 52);
+    await call(stub.url, 'PUT', '/admin/faults', { mode: 'reject' }, ADMIN);
+    const answer = await post(stub.url, '/v1/verify/batch', { purpose: 'IDENTITY', items: [{ id, fullName: 'Nguyễn Văn An', dateOfBirth: '1990-01-01' }] });
+    expect(answer.status).toBe(400);
+    expect((answer.body as ErrorBody).error.code).toBe('REQUEST_REJECTED');
+    expect((answer.body as ErrorBody).error.message).toContain(id);
+    expect((answer.body as ErrorBody).error.message).toContain('Nguyễn Văn An');
+    expect((await call(stub.url, 'GET', '/healthz', undefined, {})).body).toEqual({ status: 'ok', mode: 'reject' });
+    await call(stub.url, 'PUT', '/admin/faults', { mode: 'normal' }, ADMIN);
+    expect((await post(stub.url, '/v1/extract', { purpose: 'IDENTITY', id, fields: ['fullName'] })).status).toBe(200);
   });
 });
 
