@@ -9,7 +9,8 @@ import { SupergraphSource } from './gateway/supergraph/source';
 import type { Env } from './platform/config';
 import type { Logger } from './platform/logger';
 import { readCatalogueConfig } from './subgraphs/catalogue/config';
-import { startCatalogueSubgraph, type RunningSubgraph } from './subgraphs/catalogue/start';
+import { startCatalogueSubgraph } from './subgraphs/catalogue/start';
+import type { RunningSubgraph } from './platform/subgraph/server';
 import { readPopulationConfig } from './subgraphs/population/config';
 import { startPopulationSubgraph } from './subgraphs/population/start';
 

@@ -40,7 +40,7 @@ async function readyDetail(url: string): Promise<Record<string, unknown> | undef
 export async function probeSubgraph(endpoint: SubgraphEndpoint, secret: string): Promise<SubgraphHealth> {
   const started = performance.now();
   const body = JSON.stringify({ query: '{ __typename }' });
-  let answered = false;
+  let answered: boolean;
   try {
     const response = await fetch(endpoint.url, {
       method: 'POST',

@@ -69,7 +69,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   try {
     await source.reload();
   } catch (error) {
-    if (error instanceof CompositionError) throw new Error(`Composition failed: ${error.line}`);
+    if (error instanceof CompositionError) throw new Error(`Composition failed: ${error.line}`, { cause: error });
     throw error;
   }
   const registry = options.registry ?? new Registry();

@@ -5,7 +5,8 @@ import { startMetricsServer } from '../platform/http/metrics';
 import { createLogger } from '../platform/logger';
 import type { SubgraphConfig } from '../platform/subgraph/config';
 import { readCatalogueConfig } from '../subgraphs/catalogue/config';
-import { startCatalogueSubgraph, type RunningSubgraph } from '../subgraphs/catalogue/start';
+import { startCatalogueSubgraph } from '../subgraphs/catalogue/start';
+import type { RunningSubgraph } from '../platform/subgraph/server';
 import { readPopulationConfig } from '../subgraphs/population/config';
 import { startPopulationSubgraph } from '../subgraphs/population/start';
 

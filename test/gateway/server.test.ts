@@ -55,8 +55,9 @@ describe('the gateway over the seeded catalogue', () => {
     expect(total).toBeGreaterThan(2);
     const seen: Array<{ id: string; date: string | null }> = [];
     let after: string | null = null;
+    type Page = { directives: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string; date: string | null }> } };
     for (let page = 0; page < 100; page += 1) {
-      const result = await t.graphql<{ directives: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string; date: string | null }> } }>(
+      const result: { body: { data?: Page | null } } = await t.graphql<{ directives: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string; date: string | null }> } }>(
         'query ($after: String) { directives(first: 3, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id date } } }',
         { after },
       );

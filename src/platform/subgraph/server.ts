@@ -12,6 +12,8 @@ import type { Logger } from '../logger';
 import { sendError } from '../http/respond';
 import { metricsRoute } from '../http/metrics';
 import type { MetricsConfig } from '../config';
+import type { DatabaseConnection } from '../db/client';
+import type { Listening } from '../http/listen';
 import { authPlugin, type AuthDefault } from './auth';
 import { formatSubgraphError } from './format-error';
 import { requestMetricsPlugin } from './metrics';
@@ -49,6 +51,17 @@ export interface SubgraphServer<TContext extends BaseContext> {
   app: Express;
   apollo: ApolloServer<TContext>;
   stop(): Promise<void>;
+}
+
+/** A subgraph of ours, listening. */
+export interface RunningSubgraph {
+  http: Listening;
+  /** The GraphQL URL the gateway composes. */
+  url: string;
+  /** The subgraph's own database connection (tests and the index-coverage check observe its commands). */
+  database: DatabaseConnection;
+  /** Stops the listener, Apollo and the database connection (the caller drains the gateway first). */
+  close(): Promise<void>;
 }
 
 type SignedRequest = Request & { rawBody?: string; identity?: ForwardedIdentity };

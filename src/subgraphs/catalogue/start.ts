@@ -1,19 +1,10 @@
 import type { Registry } from 'prom-client';
 import { connectDatabase, type DatabaseConnection } from '../../platform/db/client';
-import { listen, type Listening } from '../../platform/http/listen';
+import { listen } from '../../platform/http/listen';
+import type { RunningSubgraph } from '../../platform/subgraph/server';
 import type { Logger } from '../../platform/logger';
 import type { CatalogueConfig } from './config';
 import { createCatalogueSubgraph, prepareCatalogueDatabase } from './server';
-
-export interface RunningSubgraph {
-  http: Listening;
-  /** The GraphQL URL the gateway composes. */
-  url: string;
-  /** The subgraph's own database connection (tests and the index-coverage check observe its commands). */
-  database: DatabaseConnection;
-  /** Stops the listener, Apollo and the database connection (the caller drains the gateway first). */
-  close(): Promise<void>;
-}
 
 /** The catalogue subgraph on its own port, over the database at `uri`: indexes, seed when empty, listen. */
 export async function startCatalogueSubgraph(options: { config: CatalogueConfig; secret: string; uri: string; log: Logger; registry: Registry }): Promise<RunningSubgraph> {

@@ -3,7 +3,7 @@ import { connectDatabase } from '../../platform/db/client';
 import { listen } from '../../platform/http/listen';
 import type { Logger } from '../../platform/logger';
 import { startPopulationStub, type StartedPopulationStub } from '../../stubs/population/server';
-import type { RunningSubgraph } from '../catalogue/start';
+import type { RunningSubgraph } from '../../platform/subgraph/server';
 import type { PopulationConfig } from './config';
 import { createPopulationClient } from './connector/client';
 import { createPopulationSubgraph } from './server';

@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import express from 'express';
 import { createIdeRouter, IDE_CONTENT_SECURITY_POLICY, IMMUTABLE_CACHE_CONTROL, readExamples, type IdePageConfig } from '../../../src/gateway/ide/router';
-import type { TestStack } from '../../support/stack';
 import { ensureIdeBuilt, startIdeServer, type IdeTestServer } from '../../support/ide';
 
 const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8';
@@ -33,14 +32,12 @@ function assetUrls(html: string): string[] {
 }
 
 describe('the IDE router in front of the gateway', () => {
-  let t: TestStack;
   let ide: IdeTestServer;
   let page: Response;
   let html: string;
 
   beforeAll(async () => {
     ide = await startIdeServer();
-    t = ide.stack;
     page = await fetch(`${ide.baseUrl}/graphql`, { headers: { accept: BROWSER_ACCEPT } });
     html = await page.text();
   }, 60_000);
