@@ -29,11 +29,11 @@ export interface KeysetOrder<T> {
   direction: 1 | -1;
 }
 
-function encodeCursor(value: string, id: string): string {
+export function encodeCursor(value: string, id: string): string {
   return Buffer.from(JSON.stringify([value, id]), 'utf8').toString('base64url');
 }
 
-function decodeCursor(cursor: string): [string, string] {
+export function decodeCursor(cursor: string): [string, string] {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
