@@ -1,5 +1,5 @@
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import type { ExecutionResult } from 'graphql';
+import { getOperationAST, type ExecutionResult } from 'graphql';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../platform/logger';
 import { counter, histogram } from '../../platform/metrics';
@@ -39,7 +39,7 @@ export function createEdgeMetrics(registry: Registry, knownOperations: ReadonlyS
       const state = edgeOf(args.contextValue);
       if (!state) return;
       state.executed = true;
-      const name = args.operationName ?? undefined;
+      const name = getOperationAST(args.document, args.operationName)?.name?.value;
       state.operation = name && allowed.has(name) ? name : 'other';
     },
     onExecutionResult({ result, context }) {

@@ -16,9 +16,16 @@ export interface Listening {
   close(): Promise<void>;
 }
 
-/** An HTTP server for `handler` on host:port, with the timeouts above. */
-export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void, port: number, host: string): Promise<Listening> {
-  const server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS }, handler);
+export interface ListenTimeouts {
+  headersTimeoutMs: number;
+  requestTimeoutMs: number;
+}
+
+/** An HTTP server for `handler` on host:port, with the timeouts above (tests may shorten them). */
+export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void, port: number, host: string, timeouts: ListenTimeouts = { headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS }): Promise<Listening> {
+  // Node checks the timeouts every `connectionsCheckingInterval` (30 s by default): check as often as the shorter one allows.
+  const connectionsCheckingInterval = Math.min(1_000, timeouts.headersTimeoutMs);
+  const server = createServer({ headersTimeout: timeouts.headersTimeoutMs, requestTimeout: timeouts.requestTimeoutMs, connectionsCheckingInterval }, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
