@@ -55,7 +55,8 @@ async function startPlain(config: GatewayConfig, log: Logger): Promise<Stoppable
   }
   if (config.supergraph.kind === 'own') throw new Error('startPlain needs SUBGRAPHS or SUPERGRAPH_FILE');
   const source = new SupergraphSource(config.supergraph, config.subgraphSecret, config.subgraphTimeoutMs, log);
-  const running = await startGateway({ config, source, secret: config.subgraphSecret as string, keys, log });
+  if (!config.subgraphSecret) log.warn('SUBGRAPH_SECRET is not set: subgraph requests go unsigned, and subgraphs of ours refuse them');
+  const running = await startGateway({ config, source, secret: config.subgraphSecret, keys, log });
   return { running, behind };
 }
 

@@ -67,7 +67,10 @@ export interface GatewayConfig extends ListenConfig {
   supergraph: SupergraphSourceConfig;
   /** SUPERGRAPH_POLL_SECONDS: recompose SUBGRAPHS (or re-read SUPERGRAPH_FILE) this often; 0: only on SIGHUP. */
   supergraphPollSeconds: number;
-  /** SUBGRAPH_SECRET: signs every subgraph request; generated per run under `npm start` when unset. */
+  /**
+   * SUBGRAPH_SECRET: signs every subgraph request; generated per run under `npm start` when unset.
+   * A plain gateway without it signs nothing (another agency's subgraphs may not need it; ours refuse).
+   */
   subgraphSecret: string | undefined;
   /** Longest one subgraph call may take. */
   subgraphTimeoutMs: number;
@@ -152,7 +155,6 @@ export function readGatewayConfig(env: Env, cwd: string = process.cwd()): Gatewa
   const production = isProduction(env);
   const supergraph = readSupergraphSource(env, cwd);
   const subgraphSecret = readSecret(env, 'SUBGRAPH_SECRET', MIN_SECRET_BYTES);
-  if (supergraph.kind !== 'own' && !subgraphSecret) throw new ConfigError('SUBGRAPH_SECRET', 'must be set when SUBGRAPHS or SUPERGRAPH_FILE is: the subgraphs refuse unsigned requests');
   const subgraphTimeoutMs = readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, 50, 600_000);
   return {
     ...readListen(env, 4000),

@@ -37,14 +37,14 @@ async function readyDetail(url: string): Promise<Record<string, unknown> | undef
  * server does), degraded when its own /readyz says a dependency is down (the
  * population subgraph's upstream, say), down otherwise.
  */
-export async function probeSubgraph(endpoint: SubgraphEndpoint, secret: string): Promise<SubgraphHealth> {
+export async function probeSubgraph(endpoint: SubgraphEndpoint, secret: string | undefined): Promise<SubgraphHealth> {
   const started = performance.now();
   const body = JSON.stringify({ query: '{ __typename }' });
   let answered: boolean;
   try {
     const response = await fetch(endpoint.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...signRequest(secret, gatewayIdentity('health'), body) },
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...(secret ? signRequest(secret, gatewayIdentity('health'), body) : {}) },
       body,
       signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
     });
@@ -58,7 +58,7 @@ export async function probeSubgraph(endpoint: SubgraphEndpoint, secret: string):
 }
 
 /** /readyz: ready when every subgraph is up and the last reload worked; degraded when one is not (the others still serve). */
-export async function readiness(supergraph: SupergraphStatus, secret: string): Promise<Readiness> {
+export async function readiness(supergraph: SupergraphStatus, secret: string | undefined): Promise<Readiness> {
   const subgraphs = await Promise.all(supergraph.subgraphs.map((endpoint) => probeSubgraph(endpoint, secret)));
   const status = supergraph.loadedAt === null ? 'unready' : subgraphs.every((s) => s.state === 'up') && supergraph.lastError === null ? 'ready' : 'degraded';
   return { status, supergraph, subgraphs };

@@ -21,7 +21,8 @@ export interface RuntimeOptions {
   config: GatewayConfig;
   /** The supergraph now served (the source keeps the last good one). */
   supergraph: () => string;
-  secret: string;
+  /** Signs subgraph requests; without it they go unsigned. */
+  secret: string | undefined;
   keys: KeyStore;
   rateLimitStore: RateLimitStore;
   registry: Registry;
@@ -48,7 +49,7 @@ function edgePlugins(options: RuntimeOptions): GatewayPlugin[] {
     requestShapePlugin(),
     persisted,
     ...limitsPlugin(config.limits, config.production),
-    signingPlugin(options.secret),
+    ...(options.secret ? [signingPlugin(options.secret)] : []),
     cacheControlPlugin(),
   ];
 }

@@ -20,7 +20,7 @@ export interface GatewayOptions {
   config: GatewayConfig;
   /** Loaded: the gateway starts only once it can serve. */
   source: SupergraphSource;
-  secret: string;
+  secret: string | undefined;
   keys: KeyStore;
   log: Logger;
   registry: Registry;

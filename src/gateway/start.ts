@@ -56,7 +56,7 @@ async function knownOperations(config: GatewayConfig): Promise<Set<string>> {
 export interface StartGatewayOptions {
   config: GatewayConfig;
   source: SupergraphSource;
-  secret: string;
+  secret: string | undefined;
   keys: KeyStore;
   log: Logger;
   registry?: Registry;

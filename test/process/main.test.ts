@@ -93,10 +93,23 @@ describe('gateway process', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('refuses SUBGRAPHS without SUBGRAPH_SECRET, and stops on a composition error with one line naming the subgraph', async () => {
-    const unsigned = spawnGateway({ SUBGRAPHS: 'a=http://127.0.0.1:9/graphql' });
-    expect(await unsigned.exited).toBe(2);
-    expect(unsigned.logs().trim()).toMatch(/^Invalid configuration: SUBGRAPH_SECRET must be set/);
+  it('serves any agency’s subgraphs as a plain gateway (unsigned without SUBGRAPH_SECRET, with a warning)', async () => {
+    const agency = await startAgencySubgraph();
+    const gateway = spawnGateway({ SUBGRAPHS: `civil_status=${agency.url}` });
+    try {
+      const url = await waitForReady(gateway);
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      expect((await graphql(url, '{ registryOffices { name } }')).body.data).toEqual({ registryOffices: [{ name: 'Phòng Tư pháp (test)' }] });
+      expect(gateway.logs()).toContain('SUBGRAPH_SECRET is not set: subgraph requests go unsigned');
+      expect(agency.received.some((request) => request.query.includes('registryOffices'))).toBe(true);
+    } finally {
+      gateway.child.kill('SIGTERM');
+      await gateway.exited;
+      await agency.stop();
+    }
+  });
+
+  it('stops on a composition error with one line naming the subgraph', async () => {
     const bad = await startAgencySubgraph();
     const other = await startAgencySubgraph({ sdl: AGENCY_SDL.replace('registryOfficeCount: Int!', 'registryOfficeCount: String') });
     try {

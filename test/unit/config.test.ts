@@ -36,7 +36,6 @@ describe('the gateway configuration', () => {
     [{ MONGODB_DB: 'a.b' }, 'MONGODB_DB'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ DB_CONNECT_TIMEOUT_MS: '10' }, 'DB_CONNECT_TIMEOUT_MS'],
-    [{ SUBGRAPHS: 'catalogue=http://a/graphql' }, 'SUBGRAPH_SECRET'],
     [{ SUBGRAPHS: 'no url', SUBGRAPH_SECRET: 'x'.repeat(32) }, 'SUBGRAPHS'],
     [{ SUBGRAPHS: 'a=http://a/graphql,A=http://b/graphql', SUBGRAPH_SECRET: 'x'.repeat(32) }, 'SUBGRAPHS'],
     [{ SUBGRAPHS: 'a=http://a/graphql', SUPERGRAPH_FILE: 'x.graphql', SUBGRAPH_SECRET: 'x'.repeat(32) }, 'SUBGRAPHS'],

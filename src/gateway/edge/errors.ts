@@ -23,6 +23,14 @@ function recode(error: GraphQLError, code: ErrorCode, message: string, extension
   return error;
 }
 
+/** The error as the subgraph gave it, without the request and response the engine attached. */
+function withoutEngineDetails(error: GraphQLError): GraphQLError {
+  const extensions = error.extensions as Record<string, unknown>;
+  delete extensions.request;
+  delete extensions.response;
+  return error;
+}
+
 /**
  * What a client sees of an error. Our codes (from the edge or a subgraph) pass
  * as they are, minus anything the engine attached; variables that do not
@@ -34,10 +42,7 @@ function recode(error: GraphQLError, code: ErrorCode, message: string, extension
 export function maskGatewayError(error: unknown, log: Logger): Error {
   if (!(error instanceof GraphQLError)) return new CodedError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
   const code = error.extensions.code;
-  if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-    const { request: _request, response: _response, ...kept } = error.extensions;
-    return recode(error, code, error.message, kept);
-  }
+  if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return withoutEngineDetails(error);
   // graphql-js's own request errors (variables that do not coerce) carry no code: they are the caller's mistake.
   if (code === undefined && /^Variable "\$/.test(error.message)) return recode(error, ErrorCode.BAD_USER_INPUT, error.message, { http: requestErrorHttp(ErrorCode.BAD_USER_INPUT) });
   const subgraph = subgraphOf(error);
@@ -45,5 +50,7 @@ export function maskGatewayError(error: unknown, log: Logger): Error {
     log.warn('subgraph unavailable', { subgraph, reason: code });
     return recode(error, ErrorCode.SUBGRAPH_UNAVAILABLE, `The ${subgraph} subgraph is unavailable; its fields are null. Try again shortly.`, { subgraph });
   }
+  // Another agency's subgraph answered with an error of its own: its message is meant for clients (it masks its internals itself).
+  if (subgraph) return withoutEngineDetails(error);
   return new CodedError(ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
 }

@@ -69,7 +69,7 @@ export function identityPlugin(options: IdentityOptions): GatewayPlugin {
     async onRequest({ request, serverContext, endResponse }) {
       const context = serverContext as EdgeServerContext;
       const state: EdgeState = {
-        requestId: randomUUID(),
+        requestId: context.requestId ?? randomUUID(),
         correlationId: correlationIdOf(request.headers.get('x-request-id')),
         principal: ANONYMOUS,
         address: clientAddress(context.req?.socket.remoteAddress, request.headers.get('x-forwarded-for') ?? undefined, limits.trustProxyHops),

@@ -20,6 +20,9 @@ export function csvLine(cells: readonly string[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
+/** Columns an export may have unless EXPORT_MAX_COLUMNS says otherwise (the same default as the gateway's config). */
+export const DEFAULT_MAX_COLUMNS = 200;
+
 /** More columns than the export allows (EXPORT_MAX_COLUMNS). */
 export class TooManyColumnsError extends Error {
   constructor(readonly limit: number) {
@@ -29,40 +32,49 @@ export class TooManyColumnsError extends Error {
 
 /**
  * The leaf fields of a selection set as dotted column names ("leadAgencies.name"),
- * in selection order, following fragments; aliases name the columns. Each
- * fragment's columns are computed once (a fragment spread twice per level
- * cannot double the work), a fragment inside itself is skipped, and the
- * count stops at `maxColumns`.
+ * in selection order, without repeats, following fragments; aliases name the
+ * columns; `__typename` counts only below the top level. Each fragment's
+ * columns are computed once (a chain of fragments that each spread the next
+ * twice costs one walk per fragment, not 2^n), a fragment inside itself is
+ * skipped (validation refuses such documents; the IDE may show them), and the
+ * walk stops as soon as there are more than `maxColumns` distinct columns at
+ * any level, so aliases that fan a fragment out cannot grow the result either.
  */
-export function columnsOf(selectionSet: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, maxColumns: number): string[] {
-  const memo = new Map<string, string[]>();
-  const walk = (set: SelectionSetNode, prefix: string, inside: ReadonlySet<string>): string[] => {
-    const columns: string[] = [];
-    const add = (names: string[]): void => {
-      for (const name of names) columns.push(prefix + name);
-      if (columns.length > maxColumns) throw new TooManyColumnsError(maxColumns);
+export function columnsOf(selectionSet: SelectionSetNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>, maxColumns: number = DEFAULT_MAX_COLUMNS): string[] {
+  // Keyed by fragment and level: a fragment spread at the top drops `__typename`, one spread below keeps it.
+  const memo = new Map<string, readonly string[]>();
+  const walk = (set: SelectionSetNode, top: boolean, inside: ReadonlySet<string>): string[] => {
+    const columns = new Set<string>();
+    const add = (names: Iterable<string>, prefix = ''): void => {
+      for (const name of names) {
+        columns.add(prefix + name);
+        if (columns.size > maxColumns) throw new TooManyColumnsError(maxColumns);
+      }
     };
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (selection.name.value === '__typename' && prefix === '') continue;
+        if (top && selection.name.value === '__typename') continue;
         const name = selection.alias?.value ?? selection.name.value;
-        add(selection.selectionSet ? walk(selection.selectionSet, '', inside).map((column) => `${name}.${column}`) : [name]);
+        if (selection.selectionSet) add(walk(selection.selectionSet, false, inside), `${name}.`);
+        else add([name]);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        add(walk(selection.selectionSet, '', inside));
+        add(walk(selection.selectionSet, top, inside));
       } else {
-        const fragment = fragments.get(selection.name.value);
-        if (!fragment || inside.has(fragment.name.value)) continue;
-        let cached = memo.get(fragment.name.value);
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || inside.has(name)) continue;
+        const key = `${top ? 'top' : 'nested'}:${name}`;
+        let cached = memo.get(key);
         if (!cached) {
-          cached = walk(fragment.selectionSet, '', new Set([...inside, fragment.name.value]));
-          memo.set(fragment.name.value, cached);
+          cached = walk(fragment.selectionSet, top, new Set([...inside, name]));
+          memo.set(key, cached);
         }
         add(cached);
       }
     }
-    return [...new Set(columns)];
+    return [...columns];
   };
-  return walk(selectionSet, '', new Set());
+  return walk(selectionSet, true, new Set());
 }
 
 /** The value at a dotted path; lists along the way are flattened and joined with "; ". */

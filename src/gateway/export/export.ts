@@ -1,4 +1,4 @@
-import { once } from 'node:events';
+import { randomUUID } from 'node:crypto';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { Request, Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
@@ -9,7 +9,7 @@ import type { GatewayConfig } from '../config';
 import { trustedText, NOT_ALLOWED_MESSAGE, readTrustedDocuments } from '../edge/persisted';
 import type { EdgeServerContext } from '../edge/state';
 import { cellValue, csvLine, UTF8_BOM } from './csv';
-import { checkExportScope, EXPORT_PAGE_SIZE, ExportRefused, planExport, validateExport, type ExportPlan, type ExportRequest } from './plan';
+import { checkPaging, EXPORT_PAGE_SIZE, ExportRefused, exportedOperation, planExport, refusePersonalData, validateExport, type ExportPlan, type ExportRequest } from './plan';
 
 export interface ExportDependencies {
   runtime: GatewayRuntime;
@@ -55,102 +55,227 @@ function forwardedHeaders(req: Request): Record<string, string> {
 
 interface PageResult {
   status: number;
+  retryAfter: string | null;
   data: Record<string, unknown> | null | undefined;
   errors: GraphQLFormattedError[] | undefined;
 }
 
-/** Stops an export that runs past EXPORT_TIMEOUT_MS or EXPORT_MAX_ROWS: the stream is cut, so the client sees an incomplete transfer. */
-class ExportCut extends Error {}
+/** Why an export stopped early. Once the CSV has begun the stream is cut, so the client sees an incomplete transfer. */
+class ExportCut extends Error {
+  constructor(
+    readonly reason: 'deadline' | 'rows' | 'page' | 'client',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Resolves when `res` can take more, has closed, or the export was stopped: never waits on a client that went away. */
+function drained(res: Response, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** One export's lifetime: its id, the deadline and the client's going away, as one signal. */
+class ExportRun {
+  readonly requestId = randomUUID();
+  readonly startedAt = performance.now();
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private stopped: ExportCut | undefined;
+  rows = 0;
+  pages = 0;
+
+  constructor(
+    private readonly res: Response,
+    timeoutMs: number,
+  ) {
+    this.timer = setTimeout(() => this.stop(new ExportCut('deadline', `ran past EXPORT_TIMEOUT_MS (${timeoutMs} ms)`)), timeoutMs);
+    res.on('close', this.onClose);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  private readonly onClose = (): void => {
+    if (!this.res.writableFinished) this.stop(new ExportCut('client', 'the client went away'));
+  };
+
+  stop(cut: ExportCut): void {
+    this.stopped ??= cut;
+    this.controller.abort();
+  }
+
+  /** Throws why the export was stopped, if it was. */
+  check(): void {
+    if (this.stopped) throw this.stopped;
+  }
+
+  finish(): void {
+    clearTimeout(this.timer);
+    this.res.off('close', this.onClose);
+  }
+}
 
 /**
  * `GET|POST /graphql/export.csv`: the list at `path` of a query, as CSV
  * (UTF-8 with BOM, one row per node, dotted columns, lists joined with "; ",
  * formulas neutralised). The operation is checked as /graphql checks it —
  * trusted documents, the token limit, every validation rule, the operation
- * limits — before its columns are planned. Each page then runs through the
- * engine like any request: authenticated, rate-limited, with the deadline.
- * A connection is paged with large pages (only that connection), one page in
- * memory at a time, waiting for the client to drain each; the whole export
- * has a deadline and a row budget.
+ * limits — before its columns are planned, and personal data is refused
+ * before anything runs. Each page then runs through the engine like any
+ * request: authenticated, charged to the caller's rate limit, with the
+ * request deadline. Only the connection at `path` gets large pages, one page
+ * in memory at a time, waiting for the client to drain each; the whole export
+ * has a deadline (EXPORT_TIMEOUT_MS) and a row budget (EXPORT_MAX_ROWS).
  */
 export function createExportHandler(deps: ExportDependencies) {
   const trusted = deps.config.trustedDocumentsFile ? readTrustedDocuments(deps.config.trustedDocumentsFile) : undefined;
   const limits = deps.config.export;
+  // The row after the budget is fetched only to learn that the budget was exceeded.
+  const pageSize = Math.min(EXPORT_PAGE_SIZE, limits.maxRows + 1);
 
   const prepare = async (req: Request): Promise<{ request: ExportRequest; plan: ExportPlan }> => {
     const request = readRequest(req);
     if (trusted && trustedText(trusted, request.query, undefined) === undefined) throw new ExportRefused(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, NOT_ALLOWED_MESSAGE);
     const schema = await deps.runtime.getSchema();
-    const document = validateExport(request, schema, deps.config.limits);
-    const { plan, field } = planExport(document, request, limits);
-    checkExportScope(document, schema, deps.personalFields(), field, request.variables);
+    const document = validateExport(request.query, schema, deps.config.limits, deps.config.production);
+    const operation = exportedOperation(document, request.operationName);
+    refusePersonalData(document, operation, schema, deps.personalFields());
+    const { plan, field } = planExport(document, operation, request.path, limits);
+    if (plan.paging) checkPaging(document, operation, schema, field, request.variables);
     return { request, plan };
   };
 
-  const page = async (req: Request, request: ExportRequest, variables: Record<string, unknown>, paged: boolean): Promise<PageResult> => {
-    const serverContext: EdgeServerContext = { req, ...(paged ? { exportPageSize: EXPORT_PAGE_SIZE } : {}) };
-    const response = await deps.runtime.fetch(
-      'http://gateway.internal/graphql',
-      { method: 'POST', headers: forwardedHeaders(req), body: JSON.stringify({ query: request.query, variables, operationName: request.operationName }) },
-      serverContext,
-    );
-    const body = (await response.json().catch(() => ({}))) as { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
-    return { status: response.status, data: body.data, errors: body.errors };
+  const page = async (req: Request, run: ExportRun, request: ExportRequest, variables: Record<string, unknown>, paged: boolean): Promise<PageResult> => {
+    // The export's request id for every page: the access log, subgraphs and audit see one id per export.
+    const serverContext: EdgeServerContext = { req, requestId: run.requestId, ...(paged ? { exportPageSize: EXPORT_PAGE_SIZE } : {}) };
+    run.pages += 1;
+    let response: globalThis.Response;
+    let body: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
+    try {
+      response = await deps.runtime.fetch(
+        'http://gateway.internal/graphql',
+        { method: 'POST', headers: forwardedHeaders(req), body: JSON.stringify({ query: request.query, variables, operationName: request.operationName }), signal: run.signal },
+        serverContext,
+      );
+      body = (await response.json().catch(() => ({}))) as typeof body;
+    } catch (error) {
+      // A page abandoned because the export was stopped (deadline, client gone) fails with why it was stopped.
+      run.check();
+      throw error;
+    }
+    run.check();
+    return { status: response.status, retryAfter: response.headers.get('retry-after'), data: body.data, errors: body.errors };
+  };
+
+  /** Pages through the export, writing rows as they come; a first page that fails as a whole is answered as JSON instead. */
+  const stream = async (req: Request, res: Response, run: ExportRun, request: ExportRequest, plan: ExportPlan): Promise<void> => {
+    const variables = { ...request.variables };
+    if (plan.paging?.firstVariable) variables[plan.paging.firstVariable] = pageSize;
+    let cursor: string | null = null;
+    for (;;) {
+      const result = await page(req, run, request, variables, plan.paging !== undefined);
+      if (!res.headersSent) {
+        if (!result.data) return answerFailedPage(res, result);
+        startCsv(res, request, plan, result.errors?.length ?? 0);
+      } else if (!result.data) {
+        throw new ExportCut('page', `a page failed: ${String(result.errors?.[0]?.extensions?.code ?? result.status)}`);
+      }
+      const list = valueAt(result.data, request.path);
+      for (const row of plan.rowsAt(list)) {
+        run.rows += 1;
+        if (run.rows > limits.maxRows) throw new ExportCut('rows', `reached EXPORT_MAX_ROWS (${limits.maxRows})`);
+        if (!res.write(csvLine(plan.columns.map((column) => cellValue(row, column.split('.')))))) await drained(res, run.signal);
+        run.check();
+      }
+      const next = plan.paging?.endCursor(list) ?? null;
+      // A cursor that does not move would page forever; the keyset cursors of our connections always move.
+      if (!plan.paging || !next || next === cursor) break;
+      cursor = next;
+      variables[plan.paging.afterVariable] = next;
+    }
+    res.end();
   };
 
   return async (req: Request, res: Response): Promise<void> => {
-    let started = false;
-    const deadline = Date.now() + limits.timeoutMs;
-    let rows = 0;
+    const run = new ExportRun(res, limits.timeoutMs);
+    res.setHeader('x-request-id', run.requestId);
+    res.setHeader('cache-control', 'no-store');
+    let path = '';
     try {
       const { request, plan } = await prepare(req);
-      const variables = { ...request.variables };
-      if (plan.paging?.firstVariable) variables[plan.paging.firstVariable] = EXPORT_PAGE_SIZE;
-      for (;;) {
-        if (Date.now() > deadline) throw new ExportCut(`ran past EXPORT_TIMEOUT_MS (${limits.timeoutMs} ms)`);
-        const result = await page(req, request, variables, plan.paging !== undefined);
-        if (!started) {
-          if (!result.data) {
-            res.status(result.status >= 400 ? result.status : ERROR_CODES.BAD_USER_INPUT.status).json({ errors: result.errors ?? [] });
-            return;
-          }
-          startCsv(res, request, plan, result.errors?.length ?? 0);
-          started = true;
-        } else if (!result.data) {
-          throw new ExportCut(`page failed: ${String(result.errors?.[0]?.extensions?.code ?? result.status)}`);
-        }
-        const list = valueAt(result.data, request.path);
-        for (const row of plan.rowsAt(list)) {
-          rows += 1;
-          if (rows > limits.maxRows) throw new ExportCut(`reached EXPORT_MAX_ROWS (${limits.maxRows})`);
-          if (!res.write(csvLine(plan.columns.map((column) => cellValue(row, column.split('.')))))) await once(res, 'drain');
-        }
-        const next = plan.paging?.endCursor(list);
-        if (!plan.paging || !next || res.destroyed) break;
-        variables[plan.paging.afterVariable] = next;
-      }
-      res.end();
-      deps.log.info('csv export', { rows, path: request.path.join('.') });
+      path = request.path.join('.');
+      run.check();
+      await stream(req, res, run, request, plan);
+      if (res.headersSent) deps.log.info('csv export', { requestId: run.requestId, path, rows: run.rows, pages: run.pages, ms: Math.round(performance.now() - run.startedAt) });
     } catch (error) {
-      if (started) {
-        // Headers are gone: cut the stream so the client sees an incomplete transfer, not a short file.
-        deps.log.warn('csv export cut mid-stream', { rows, reason: error instanceof ExportCut ? error.message : String(error) });
-        res.destroy();
-      } else if (error instanceof ExportRefused) {
-        sendError(res, error.extensions.code as ErrorCode, error.message, { status: error.status });
-      } else {
-        deps.log.error('csv export failed', { error: String(error) });
-        sendError(res, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
-      }
+      failed(deps.log, res, run, path, error);
+    } finally {
+      run.finish();
     }
   };
+}
+
+/** The first page failed as a whole (rate limit, deadline, access): its status and errors as JSON, no CSV. */
+function answerFailedPage(res: Response, result: PageResult): void {
+  if (result.retryAfter) res.setHeader('retry-after', result.retryAfter);
+  res.status(result.status >= 400 ? result.status : ERROR_CODES.BAD_USER_INPUT.status).json({ errors: result.errors ?? [] });
+}
+
+function failed(log: Logger, res: Response, run: ExportRun, path: string, error: unknown): void {
+  const fields = { requestId: run.requestId, path, rows: run.rows, pages: run.pages, ms: Math.round(performance.now() - run.startedAt) };
+  if (error instanceof ExportCut) {
+    if (error.reason === 'client') log.info('csv export abandoned by the client', fields);
+    else log.warn('csv export cut', { ...fields, reason: error.message });
+    if (res.headersSent || error.reason === 'client') cut(res);
+    else sendError(res, ErrorCode.EXECUTION_TIMEOUT, `The export took longer than it may (${error.message}) and was abandoned.`);
+  } else if (error instanceof ExportRefused) {
+    log.info('csv export refused', { requestId: run.requestId, code: error.extensions.code });
+    sendError(res, error.extensions.code as ErrorCode, error.message, { status: error.status });
+  } else if (res.headersSent) {
+    log.error('csv export failed mid-stream', { ...fields, error: String(error) });
+    cut(res);
+  } else {
+    log.error('csv export failed', { ...fields, error: String(error) });
+    sendError(res, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
+  }
+}
+
+/** How long a cut connection may take to deliver the rows already written before it is destroyed. */
+const CUT_GRACE_MS = 5_000;
+
+/**
+ * Ends an export whose headers are gone: the rows written so far are
+ * delivered, then the connection closes without the chunked encoding's last
+ * chunk, so the client sees an incomplete transfer, not a short file that
+ * looks whole. (Destroying at once would drop the rows still corked in this
+ * tick, often the headers too.) A client that is not reading gets nothing more.
+ */
+function cut(res: Response): void {
+  const socket = res.socket;
+  if (!socket || socket.destroyed || res.writableNeedDrain) {
+    res.destroy();
+    return;
+  }
+  socket.end();
+  setTimeout(() => res.destroy(), CUT_GRACE_MS).unref();
 }
 
 function startCsv(res: Response, request: ExportRequest, plan: ExportPlan, fieldErrors: number): void {
   res.status(200);
   res.setHeader('content-type', 'text/csv; charset=utf-8');
   res.setHeader('content-disposition', `attachment; filename="${request.path.join('-')}.csv"`);
-  res.setHeader('cache-control', 'no-store');
   // Masked fields (FORBIDDEN) and other field errors leave empty cells; say how many on the first page.
   res.setHeader('x-export-field-errors', String(fieldErrors));
   res.write(UTF8_BOM + csvLine(plan.columns));

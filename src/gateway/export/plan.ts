@@ -1,14 +1,20 @@
 import {
+  GraphQLError,
+  GraphQLInt,
   Kind,
   TypeInfo,
   getNamedType,
+  getVariableValues,
   specifiedRules,
   validate,
+  valueFromAST,
   visit,
   visitWithTypeInfo,
   type DocumentNode,
   type FieldNode,
+  type FragmentDefinitionNode,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import { MAX_EXPORT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../platform/db/paginate';
@@ -45,6 +51,93 @@ function bad(message: string): ExportRefused {
   return new ExportRefused(ErrorCode.BAD_USER_INPUT, message);
 }
 
+/** Rows per page of the exported connection. */
+export const EXPORT_PAGE_SIZE = MAX_EXPORT_PAGE_SIZE;
+
+/** What graphql-js appends to a misspelt name; hidden in production as /graphql hides it (it reveals the schema). */
+const SUGGESTION = /\s*Did you mean .+\?/g;
+
+/** A validation or limit error as the export's refusal (graphql-armor marks its own with OPERATION_LIMIT_EXCEEDED). */
+function refusalOf(error: GraphQLError, production: boolean): ExportRefused {
+  const limit = error.extensions.code === ErrorCode.OPERATION_LIMIT_EXCEEDED;
+  // graphql-armor words its limit errors as syntax errors; they are not.
+  const message = error.message.replace(/^Syntax Error: /, '');
+  return new ExportRefused(limit ? ErrorCode.OPERATION_LIMIT_EXCEEDED : ErrorCode.GRAPHQL_VALIDATION_FAILED, production ? message.replace(SUGGESTION, '') : message);
+}
+
+/**
+ * Parses and validates the operation as /graphql would (the token limit, every
+ * standard rule including NoFragmentCycles, the operation limits), before any
+ * planning: a hostile document is refused while it is still cheap. The limit
+ * rules throw their first rejection (graphql-armor's propagateOnRejection),
+ * which ends validation at once; that is a refusal too, not a server error.
+ */
+export function validateExport(query: string, schema: GraphQLSchema, limits: OperationLimits, production: boolean): DocumentNode {
+  let document: DocumentNode;
+  try {
+    document = parseOperation(query, limits);
+  } catch (error) {
+    if (error instanceof CodedError) throw new ExportRefused(ErrorCode.OPERATION_LIMIT_EXCEEDED, error.message);
+    throw new ExportRefused(ErrorCode.GRAPHQL_PARSE_FAILED, (error as Error).message);
+  }
+  let errors: readonly GraphQLError[];
+  try {
+    errors = validate(schema, document, [...specifiedRules, ...operationRules(limits)], { maxErrors: 10 });
+  } catch (error) {
+    if (error instanceof GraphQLError) throw refusalOf(error, production);
+    throw error;
+  }
+  const first = errors.find((e) => e.extensions.code === ErrorCode.OPERATION_LIMIT_EXCEEDED) ?? errors[0];
+  if (first) throw refusalOf(first, production);
+  return document;
+}
+
+/** The operation to export: the only one, or the one `operationName` names; a query. */
+export function exportedOperation(document: DocumentNode, operationName: string | undefined): OperationDefinitionNode {
+  const operation = operationOf(document, operationName);
+  if (!operation || operation.operation !== 'query') throw bad('Export a single query operation (name it with `operationName` if the document holds several).');
+  return operation;
+}
+
+/** The operation and the fragments it spreads, directly or not: what runs (other operations in the document do not). */
+function executed(document: DocumentNode, operation: OperationDefinitionNode): DocumentNode {
+  const fragments = fragmentsOf(document);
+  const used = new Map<string, FragmentDefinitionNode>();
+  const spreadsIn = (node: OperationDefinitionNode | FragmentDefinitionNode): void => {
+    visit(node, {
+      FragmentSpread(spread) {
+        const fragment = fragments.get(spread.name.value);
+        // Each fragment once: validation has refused cycles, this keeps the walk linear anyway.
+        if (!fragment || used.has(fragment.name.value)) return;
+        used.set(fragment.name.value, fragment);
+        spreadsIn(fragment);
+      },
+    });
+  };
+  spreadsIn(operation);
+  return { kind: Kind.DOCUMENT, definitions: [operation, ...used.values()] };
+}
+
+/**
+ * Refuses an export that selects personal data: any field that only subgraphs
+ * in PERSONAL_SUBGRAPHS resolve (`citizen`, `citizens`, `auditEntries`, …).
+ * Checked before anything runs, so no lookup is made and nothing is audited.
+ */
+export function refusePersonalData(document: DocumentNode, operation: OperationDefinitionNode, schema: GraphQLSchema, personal: ReadonlySet<string>): void {
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    executed(document, operation),
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        if (parent && personal.has(`${parent.name}.${node.name.value}`)) {
+          throw new ExportRefused(ErrorCode.FORBIDDEN, `Personal data cannot be exported: \`${parent.name}.${node.name.value}\` comes from a subgraph that holds personal data.`);
+        }
+      },
+    }),
+  );
+}
+
 /** The field at `path` in the operation's selection (following inline fragments at each level). */
 function fieldAt(selectionSet: SelectionSetNode, path: readonly string[]): FieldNode | undefined {
   const [head, ...rest] = path;
@@ -60,8 +153,9 @@ function fieldAt(selectionSet: SelectionSetNode, path: readonly string[]): Field
   return undefined;
 }
 
+/** The child field `name`, selected under its own name: an alias cannot pass another field off as `pageInfo` or `nodes`. */
 function child(field: FieldNode, name: string): FieldNode | undefined {
-  return field.selectionSet?.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && (s.alias?.value ?? s.name.value) === name);
+  return field.selectionSet?.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === name && (s.alias?.value ?? name) === name);
 }
 
 function variableOf(field: FieldNode, argumentName: string): string | undefined {
@@ -69,71 +163,10 @@ function variableOf(field: FieldNode, argumentName: string): string | undefined 
   return argument?.value.kind === Kind.VARIABLE ? argument.value.name.value : undefined;
 }
 
-/**
- * Parses and validates the operation as /graphql would (the token limit, every
- * standard rule including NoFragmentCycles, the operation limits), before any
- * planning: a hostile document is refused while it is still cheap.
- */
-export function validateExport(request: ExportRequest, schema: GraphQLSchema, limits: OperationLimits): DocumentNode {
-  let document: DocumentNode;
-  try {
-    document = parseOperation(request.query, limits);
-  } catch (error) {
-    if (error instanceof CodedError) throw new ExportRefused(ErrorCode.OPERATION_LIMIT_EXCEEDED, error.message);
-    throw new ExportRefused(ErrorCode.GRAPHQL_PARSE_FAILED, (error as Error).message);
-  }
-  const errors = validate(schema, document, [...specifiedRules, ...operationRules(limits)], { maxErrors: 10 });
-  if (errors.length > 0) {
-    const limit = errors.find((e) => e.extensions.code === ErrorCode.OPERATION_LIMIT_EXCEEDED);
-    throw new ExportRefused(limit ? ErrorCode.OPERATION_LIMIT_EXCEEDED : ErrorCode.GRAPHQL_VALIDATION_FAILED, (limit ?? errors[0])?.message ?? 'invalid operation');
-  }
-  return document;
-}
-
-/** `first` values (literal or from variables) of every field but the exported connection's. */
-function firstValue(field: FieldNode, variables: Record<string, unknown>): unknown {
-  const argument = field.arguments?.find((a) => a.name.value === 'first');
-  if (!argument) return undefined;
-  if (argument.value.kind === Kind.VARIABLE) return variables[argument.value.name.value];
-  return argument.value.kind === Kind.INT ? Number(argument.value.value) : undefined;
-}
-
-/**
- * What an export may not do: select personal data (fields of PERSONAL_SUBGRAPHS),
- * alias fields under `pageInfo` (the export trusts hasNextPage and endCursor),
- * or ask another connection for more than a normal page (only the exported
- * connection is paged with large pages).
- */
-export function checkExportScope(document: DocumentNode, schema: GraphQLSchema, personal: ReadonlySet<string>, exported: FieldNode, variables: Record<string, unknown>): void {
-  const typeInfo = new TypeInfo(schema);
-  const exportedFirst = variableOf(exported, 'first');
-  let uses = 0;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Variable(node) {
-        if (node.name.value === exportedFirst) uses += 1;
-      },
-      Field(node) {
-        const parent = typeInfo.getParentType();
-        if (!parent) return;
-        if (personal.has(`${parent.name}.${node.name.value}`)) throw new ExportRefused(ErrorCode.FORBIDDEN, `Personal data cannot be exported: \`${parent.name}.${node.name.value}\` comes from a subgraph that holds personal data.`);
-        if (getNamedType(parent).name === 'PageInfo' && node.alias) throw bad('Fields under `pageInfo` cannot be aliased in an export.');
-        const first = node === exported ? undefined : firstValue(node, variables);
-        if (typeof first === 'number' && first > MAX_PAGE_SIZE) throw bad(`Only the exported connection is paged in large pages; \`${node.name.value}(first: ${first})\` asks for more than ${MAX_PAGE_SIZE}.`);
-      },
-    }),
-  );
-  // The declaration ($first: Int) counts once; any other use would lift another connection's page too.
-  if (exportedFirst && uses > 2) throw bad(`\`$${exportedFirst}\` sets the exported connection's page size; use it for that connection only.`);
-}
-
-/** Columns and paging of the list at `path`; throws ExportRefused when there is no list there or it cannot be paged. */
-export function planExport(document: DocumentNode, request: ExportRequest, limits: ExportLimits): { plan: ExportPlan; field: FieldNode } {
-  const operation = operationOf(document, request.operationName);
-  if (!operation || operation.operation !== 'query') throw bad('Export a single query operation (name it with `operationName` if the document holds several).');
-  const field = fieldAt(operation.selectionSet, request.path);
-  if (!field?.selectionSet) throw bad(`The operation selects no list with fields at "${request.path.join('.')}".`);
+/** Columns and paging of the list at `path`; throws ExportRefused when there is no list there, it cannot be paged, or it has too many columns. */
+export function planExport(document: DocumentNode, operation: OperationDefinitionNode, path: readonly string[], limits: ExportLimits): { plan: ExportPlan; field: FieldNode } {
+  const field = fieldAt(operation.selectionSet, path);
+  if (!field?.selectionSet) throw bad(`The operation selects no list with fields at "${path.join('.')}".`);
   const fragments = fragmentsOf(document);
   const columns = (set: SelectionSetNode): string[] => {
     try {
@@ -151,28 +184,63 @@ export function planExport(document: DocumentNode, request: ExportRequest, limit
   const afterVariable = variableOf(field, 'after');
   const pageInfo = child(field, 'pageInfo');
   if (!afterVariable || !pageInfo || !child(pageInfo, 'endCursor') || !child(pageInfo, 'hasNextPage')) {
-    throw bad(`To export the connection at "${request.path.join('.')}", pass \`after: $after\` (a declared String variable) and select \`pageInfo { hasNextPage endCursor }\`; the export then pages through all of it.`);
+    throw bad(`To export the connection at "${path.join('.')}", pass \`after: $after\` (a declared String variable) and select \`pageInfo { hasNextPage endCursor }\`; the export then pages through all of it.`);
   }
-  const key = nodes ? (nodes.alias?.value ?? 'nodes') : (edges?.alias?.value ?? 'edges');
-  return {
-    field,
-    plan: {
-      columns: columns(connectionRows.selectionSet),
-      rowsAt: (list) => {
-        const rows = (list as Record<string, unknown> | null)?.[key];
-        return Array.isArray(rows) ? (nodes ? rows : rows.map((edge) => (edge as { node: unknown }).node)) : [];
-      },
-      paging: {
-        afterVariable,
-        firstVariable: variableOf(field, 'first'),
-        endCursor: (list) => {
-          const info = (list as { pageInfo?: { hasNextPage?: boolean; endCursor?: string | null } } | null)?.pageInfo;
-          return info?.hasNextPage ? (info.endCursor ?? null) : null;
-        },
+  const plan: ExportPlan = {
+    columns: columns(connectionRows.selectionSet),
+    rowsAt: (list) => {
+      const rows = (list as Record<string, unknown> | null)?.[nodes ? 'nodes' : 'edges'];
+      return Array.isArray(rows) ? (nodes ? rows : rows.map((edge) => (edge as { node: unknown } | null)?.node)) : [];
+    },
+    paging: {
+      afterVariable,
+      firstVariable: variableOf(field, 'first'),
+      endCursor: (list) => {
+        const info = (list as { pageInfo?: { hasNextPage?: boolean; endCursor?: string | null } } | null)?.pageInfo;
+        return info?.hasNextPage ? (info.endCursor ?? null) : null;
       },
     },
   };
+  return { field, plan };
 }
 
-/** Rows per page of the exported connection. */
-export const EXPORT_PAGE_SIZE = MAX_EXPORT_PAGE_SIZE;
+/** The caller's variables as the operation will see them: coerced, with the declared defaults. */
+function coercedVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Record<string, unknown>): Record<string, unknown> {
+  const result = getVariableValues(schema, operation.variableDefinitions ?? [], variables, { maxErrors: 1 });
+  if (result.errors) throw bad(result.errors[0]?.message ?? 'The variables do not match the operation.');
+  return result.coerced;
+}
+
+/**
+ * What a paged export may not do, because the export trusts it or because it
+ * is lifted to large pages: alias fields under `pageInfo` (the export follows
+ * hasNextPage and endCursor), ask any connection but the exported one for more
+ * than a normal page (literal, variable or variable default), or use the
+ * exported connection's `$first` (set to the export's page size) anywhere else.
+ */
+export function checkPaging(document: DocumentNode, operation: OperationDefinitionNode, schema: GraphQLSchema, exported: FieldNode, variables: Record<string, unknown>): void {
+  const values = coercedVariables(schema, operation, variables);
+  const exportedFirst = variableOf(exported, 'first');
+  const typeInfo = new TypeInfo(schema);
+  let firstUses = 0;
+  visit(
+    executed(document, operation),
+    visitWithTypeInfo(typeInfo, {
+      Variable(node, _key, parent) {
+        const declaration = parent !== undefined && 'kind' in parent && parent.kind === Kind.VARIABLE_DEFINITION;
+        if (!declaration && node.name.value === exportedFirst) firstUses += 1;
+      },
+      Field(node) {
+        const parent = typeInfo.getParentType();
+        if (parent && getNamedType(parent).name === 'PageInfo' && node.alias && node.alias.value !== node.name.value) throw bad('Fields under `pageInfo` cannot be aliased in an export.');
+        if (node === exported) return;
+        const argument = node.arguments?.find((a) => a.name.value === 'first');
+        const first: unknown = argument && valueFromAST(argument.value, GraphQLInt, values);
+        if (typeof first === 'number' && first > MAX_PAGE_SIZE) {
+          throw bad(`Only the exported connection is paged in large pages; \`${node.name.value}(first: ${first})\` asks for more than ${MAX_PAGE_SIZE}.`);
+        }
+      },
+    }),
+  );
+  if (exportedFirst && firstUses > 1) throw bad(`\`$${exportedFirst}\` sets the exported connection's page size; use it for that connection only.`);
+}
