@@ -30,6 +30,11 @@ function tooMany(message: string, retryAfterMs: number): Response {
 }
 
 /**
+ * Ours rather than the engine's rate-limit plugin, which counts field
+ * resolutions against GraphQL errors: a request's budget must be spent before
+ * parsing (so floods cost nothing), answered with HTTP 429 and Retry-After, and
+ * charged to a key only once the key verifies.
+ *
  * Who is calling, and whether they may: a request id for every request, the
  * API key verified before anything is charged to it, failed authentications
  * limited per network (a wrong key costs no database read once a network is
