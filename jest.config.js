@@ -7,12 +7,13 @@ const transform = { '^.+\\.ts$': ['@swc/jest'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Read from the top level only (not per project).
+  testTimeout: 30000,
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', testTimeout: 30000, roots: ['<rootDir>/test/unit'], testMatch: ['**/*.test.ts'], transform },
+    { displayName: 'unit', testEnvironment: 'node', roots: ['<rootDir>/test/unit'], testMatch: ['**/*.test.ts'], transform },
     {
       displayName: 'integration',
       testEnvironment: 'node',
-      testTimeout: 30000,
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/test/unit/'],

@@ -1,8 +1,8 @@
 import type { Collection, Db, OptionalUnlessRequiredId } from 'mongodb';
-import { catalogueCollections, ensureCatalogueIndexes } from '../src/subgraphs/catalogue/collections';
+import { catalogueCollections, ensureCatalogueIndexes, type CatalogueCollections } from '../src/subgraphs/catalogue/collections';
 import type { SyntheticMetaDocument } from '../src/subgraphs/catalogue/documents';
-import { readSeedData, toDocuments, validateSeedData, type SeedData } from '../src/subgraphs/catalogue/seed/load';
-import { generateSyntheticCatalogue, SYNTHETIC_BLOCK, SYNTHETIC_GENERATOR_VERSION, SyntheticSampler } from './synthetic';
+import { readSeedData, toDocuments, validateSeedData, type CatalogueDocuments, type SeedData } from '../src/subgraphs/catalogue/seed/load';
+import { generateSyntheticCatalogue, SYNTHETIC_BLOCK, SYNTHETIC_GENERATOR_VERSION, SyntheticSampler, type SyntheticCatalogue } from './synthetic';
 
 /** The completion marker of a synthetic catalogue: `meta` document "synthetic". */
 export type SyntheticMeta = SyntheticMetaDocument;
@@ -26,7 +26,7 @@ export interface SyntheticLoadOptions {
 
 /**
  * Documents per insertMany. FerretDB 1.24's 100-statement limit (BULK_WRITE_BATCH
- * in seeds/load.ts) is for `update`; `insert` takes 1,000 (and 5,000) fine.
+ * in src/subgraphs/catalogue/seed/load.ts) is for `update`; `insert` takes 1,000 (and 5,000) fine.
  */
 export const INSERT_BATCH = 1_000;
 
@@ -51,6 +51,89 @@ function check(data: SeedData, what: string): void {
   if (problems.length > 0) throw new Error(`Synthetic data is inconsistent in ${what} (${problems.length} problem(s)):\n- ${problems.slice(0, 20).join('\n- ')}`);
 }
 
+/** Reports progress, counting the documents written since the load began. */
+interface LoadProgress {
+  report(phase: SyntheticLoadProgress['phase'], done: number, total: number): void;
+  /** `n` more documents written. */
+  wrote(n: number): void;
+}
+
+function trackProgress(onProgress?: (p: SyntheticLoadProgress) => void): LoadProgress {
+  let documents = 0;
+  return {
+    report: (phase, done, total) => onProgress?.({ phase, done, total, documents }),
+    wrote: (n) => {
+      documents += n;
+    },
+  };
+}
+
+/**
+ * Writes the reference data and the curated catalogue, so the real records stay
+ * queryable ("406/QĐ-TTg"); returns the reference records each chunk is checked
+ * against, and the documents written.
+ */
+async function writeReference(c: CatalogueCollections, real: SeedData, catalogue: SyntheticCatalogue, progress: LoadProgress): Promise<{ reference: SeedData; base: CatalogueDocuments }> {
+  const reference: SeedData = {
+    provincesBefore: real.provincesBefore,
+    provincesFrom: real.provincesFrom,
+    agencies: [...real.agencies, ...catalogue.agencies],
+    directives: [...real.directives, ...catalogue.directives],
+    services: [],
+    milestones: [],
+  };
+  const curated: SeedData = { ...reference, services: real.services, milestones: real.milestones };
+  check(curated, 'the reference data');
+  const base = toDocuments(curated);
+  const baseTotal = base.provinces.length + base.agencies.length + base.directives.length + base.services.length + base.milestones.length;
+  let baseDone = 0;
+  const baseWritten = (n: number): void => {
+    progress.wrote(n);
+    baseDone += n;
+    progress.report('reference', baseDone, baseTotal);
+  };
+  progress.report('reference', 0, baseTotal);
+  await insertAll(c.provinces, base.provinces, baseWritten);
+  await insertAll(c.agencies, base.agencies, baseWritten);
+  await insertAll(c.directives, base.directives, baseWritten);
+  await insertAll(c.services, base.services, baseWritten);
+  await insertAll(c.milestones, base.milestones, baseWritten);
+  return { reference, base };
+}
+
+/** Writes the synthetic services and milestones, one chunk in memory at a time; returns how many of each. */
+async function writeSyntheticServices(c: CatalogueCollections, catalogue: SyntheticCatalogue, reference: SeedData, chunkSize: number, sampler: SyntheticSampler, progress: LoadProgress): Promise<{ services: number; milestones: number }> {
+  const total = catalogue.options.services;
+  let services = 0;
+  let milestones = 0;
+  let chunkDocuments = 0;
+  let chunkWritten = 0;
+  let chunkServices = 0;
+  const written = (n: number): void => {
+    progress.wrote(n);
+    chunkWritten += n;
+    // Within a chunk, services count as done in proportion to its documents written.
+    progress.report('services', services + Math.floor((chunkServices * chunkWritten) / chunkDocuments), total);
+  };
+  progress.report('services', 0, total);
+  for (const chunk of catalogue.chunks(chunkSize)) {
+    const data: SeedData = { ...reference, services: chunk.services, milestones: chunk.milestones };
+    const range = `services ${chunk.services[0]?.id}…${chunk.services.at(-1)?.id}`;
+    check(data, range);
+    const docs = toDocuments(data);
+    chunkServices = docs.services.length;
+    chunkDocuments = docs.services.length + docs.milestones.length;
+    chunkWritten = 0;
+    await insertAll(c.services, docs.services, written);
+    await insertAll(c.milestones, docs.milestones, written);
+    sampler.observeChunk(chunk);
+    services += docs.services.length;
+    milestones += docs.milestones.length;
+    progress.report('services', services, total);
+  }
+  return { services, milestones };
+}
+
 /**
  * Replaces the database `db` with the curated catalogue plus a synthetic one of
  * `services` services (seeds/synthetic.ts): drops it, writes provinces, agencies
@@ -66,73 +149,19 @@ export async function loadSyntheticCatalogue(db: Db, options: SyntheticLoadOptio
   const catalogue = generateSyntheticCatalogue({ services: options.services, seed: options.seed }, real);
   const sampler = new SyntheticSampler(catalogue, real);
   const chunkSize = options.chunkSize ?? defaultChunkSize(options.services);
-  let documents = 0;
-  const report = (phase: SyntheticLoadProgress['phase'], done: number, total: number): void => onProgress?.({ phase, done, total, documents });
+  const progress = trackProgress(onProgress);
 
   await db.dropDatabase();
   const c = catalogueCollections(db);
-
-  // Reference data and the curated catalogue: the real records stay queryable ("406/QĐ-TTg").
-  const reference: SeedData = {
-    provincesBefore: real.provincesBefore,
-    provincesFrom: real.provincesFrom,
-    agencies: [...real.agencies, ...catalogue.agencies],
-    directives: [...real.directives, ...catalogue.directives],
-    services: [],
-    milestones: [],
-  };
-  const curated: SeedData = { ...reference, services: real.services, milestones: real.milestones };
-  check(curated, 'the reference data');
-  const base = toDocuments(curated);
-  const baseTotal = base.provinces.length + base.agencies.length + base.directives.length + base.services.length + base.milestones.length;
-  let baseDone = 0;
-  const baseWritten = (n: number): void => {
-    documents += n;
-    baseDone += n;
-    report('reference', baseDone, baseTotal);
-  };
-  report('reference', 0, baseTotal);
-  await insertAll(c.provinces, base.provinces, baseWritten);
-  await insertAll(c.agencies, base.agencies, baseWritten);
-  await insertAll(c.directives, base.directives, baseWritten);
-  await insertAll(c.services, base.services, baseWritten);
-  await insertAll(c.milestones, base.milestones, baseWritten);
+  const { reference, base } = await writeReference(c, real, catalogue, progress);
   sampler.observeMilestones(real.milestones);
-
-  // Synthetic services and milestones, one chunk in memory at a time.
-  let services = 0;
-  let milestones = 0;
-  let chunkDocuments = 0;
-  let chunkWritten = 0;
-  let chunkServices = 0;
-  const written = (n: number): void => {
-    documents += n;
-    chunkWritten += n;
-    // Within a chunk, services count as done in proportion to its documents written.
-    report('services', services + Math.floor((chunkServices * chunkWritten) / chunkDocuments), options.services);
-  };
-  report('services', 0, options.services);
-  for (const chunk of catalogue.chunks(chunkSize)) {
-    const data: SeedData = { ...reference, services: chunk.services, milestones: chunk.milestones };
-    const range = `services ${chunk.services[0]?.id}…${chunk.services.at(-1)?.id}`;
-    check(data, range);
-    const docs = toDocuments(data);
-    chunkServices = docs.services.length;
-    chunkDocuments = docs.services.length + docs.milestones.length;
-    chunkWritten = 0;
-    await insertAll(c.services, docs.services, written);
-    await insertAll(c.milestones, docs.milestones, written);
-    sampler.observeChunk(chunk);
-    services += docs.services.length;
-    milestones += docs.milestones.length;
-    report('services', services, options.services);
-  }
+  const { services, milestones } = await writeSyntheticServices(c, catalogue, reference, chunkSize, sampler, progress);
 
   // Indexes after the bulk load, as MongoDB prefers. On FerretDB 1.24 (SQLite) both orders
   // cost about the same at 10,000 services, and building them after scales better.
-  report('indexes', 0, 1);
+  progress.report('indexes', 0, 1);
   await ensureCatalogueIndexes(c);
-  report('indexes', 1, 1);
+  progress.report('indexes', 1, 1);
 
   const counts: SyntheticMeta['counts'] = {
     provinces: base.provinces.length,
@@ -142,7 +171,7 @@ export async function loadSyntheticCatalogue(db: Db, options: SyntheticLoadOptio
     milestones: base.milestones.length + milestones,
     synthetic: { agencies: catalogue.agencies.length, directives: catalogue.directives.length, services, milestones },
   };
-  report('meta', 0, 1);
+  progress.report('meta', 0, 1);
   const meta: SyntheticMeta = {
     _id: 'synthetic',
     generatorVersion: SYNTHETIC_GENERATOR_VERSION,
@@ -154,7 +183,7 @@ export async function loadSyntheticCatalogue(db: Db, options: SyntheticLoadOptio
   };
   // Written last: its presence means everything above completed.
   await c.meta.replaceOne({ _id: 'synthetic' }, meta, { upsert: true });
-  report('meta', 1, 1);
+  progress.report('meta', 1, 1);
   return meta;
 }
 

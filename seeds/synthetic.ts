@@ -6,7 +6,7 @@ import { mulberry32 } from '../src/platform/random';
 
 /**
  * A deterministic synthetic catalogue for benchmarks (`npm run seed:synthetic`):
- * records in the seed format (seeds/schema.ts), built around the curated data
+ * records in the seed format (src/subgraphs/catalogue/seed/schema.ts), built around the curated data
  * (its 63 + 34 provinces, 71 agencies and real directives), so they go through
  * the same validateSeedData and toDocuments as the curated files.
  *
@@ -264,6 +264,27 @@ interface DirectiveInfo {
   year: number;
 }
 
+type SourceItem = { file: string; item: string };
+
+/** What the service generator reads, built once per catalogue by generateSyntheticCatalogue. */
+interface GenerationContext {
+  total: number;
+  /** The synthetic directives, oldest first. */
+  infos: readonly DirectiveInfo[];
+  /** An index into `infos`, drawn by directive size. */
+  drawDirective(random: Random): number;
+  /** The real old (63) province codes. */
+  oldCodes: readonly string[];
+  /** Province names for codes, "; "-separated. */
+  namesOf(codes: string[]): string;
+  agencyName(id: string): string;
+  /** The agency that does `id`'s work on `date`: itself, or its successor once dissolved (no anachronistic leads). */
+  agencyOn(id: string, date: string): string;
+  /** "<department key>|<province code>" → synthetic department id. */
+  departmentId: ReadonlyMap<string, string>;
+  sourceItem(what: string): SourceItem;
+}
+
 /**
  * The synthetic catalogue for `options`, around `real` (the curated seed data,
  * which supplies provinces, agencies and the real directives that synthetic
@@ -274,122 +295,153 @@ export function generateSyntheticCatalogue(options: SyntheticOptions, real: Seed
   const { services: total, seed } = options;
   if (!Number.isInteger(total) || total < 1 || total > SYNTHETIC_MAX_SERVICES) throw new RangeError(`services must be a whole number from 1 to ${SYNTHETIC_MAX_SERVICES}, got ${total}`);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be a whole number from 0 to ${0xffffffff}, got ${seed}`);
-  const sourceItem = (what: string): { file: string; item: string } => ({ file: SYNTHETIC_SOURCE_FILE, item: `seed=${seed} ${what}` });
+  const sourceItem = (what: string): SourceItem => ({ file: SYNTHETIC_SOURCE_FILE, item: `seed=${seed} ${what}` });
 
+  const departments = syntheticDepartments(real, sourceItem);
   const realAgencies = new Map(real.agencies.map((a) => [a.id, a]));
-  const agencyName = (id: string): string => realAgencies.get(id)?.name ?? departmentNames.get(id) ?? id;
+  const agencyName = (id: string): string => realAgencies.get(id)?.name ?? departments.names.get(id) ?? id;
   const today = currentAgencyResolver(real.agencies);
-  /** The agency that does `id`'s work on `date`: itself, or its successor once dissolved (no anachronistic leads). */
   const agencyOn = (id: string, date: string): string => {
     const dissolved = realAgencies.get(id)?.dissolvedOn;
     return dissolved && date >= dissolved ? (today(id)[0] ?? id) : id;
   };
 
   // --- Provinces: the real old units only.
-  const oldProvinces = real.provincesBefore;
-  const oldCodes = oldProvinces.map((p) => p.code);
-  const provinceName = new Map(oldProvinces.map((p) => [p.code, p.name]));
+  const provinceName = new Map(real.provincesBefore.map((p) => [p.code, p.name]));
   const namesOf = (codes: string[]): string => codes.map((c) => provinceName.get(c) ?? c).join('; ');
 
-  // --- Agencies: a synthetic department of each kind in each old province, unless the seeds already hold it.
+  // --- Directives: about one per 25 services, at least 4, dated in order; then their sizes, from the same stream.
+  const directiveRandom = new Random(seed, 'directives');
+  const count = Math.max(4, Math.round(total / 25));
+  const { directives, infos } = syntheticDirectives(real, count, directiveRandom, { seed, agencyName, sourceItem });
+  const drawDirective = directiveDrawer(directiveRandom, count);
+
+  const context: GenerationContext = { total, infos, drawDirective, oldCodes: real.provincesBefore.map((p) => p.code), namesOf, agencyName, agencyOn, departmentId: departments.idOf, sourceItem };
+  return { options: { services: total, seed }, agencies: departments.agencies, directives, chunks: (size = 1000) => generateChunks(context, seed, size) };
+}
+
+/** A synthetic department of each kind in each old province, unless the seeds already hold it. */
+function syntheticDepartments(real: SeedData, sourceItem: (what: string) => SourceItem): { agencies: SeedAgency[]; names: Map<string, string>; idOf: Map<string, string> } {
   const realNames = new Set(real.agencies.map((a) => foldVietnamese(a.name)));
   const agencies: SeedAgency[] = [];
-  const departmentNames = new Map<string, string>();
-  const departmentId = new Map<string, string>(); // "<key>|<code>" → id
-  for (const province of oldProvinces) {
+  const names = new Map<string, string>();
+  const idOf = new Map<string, string>(); // "<key>|<code>" → id
+  for (const province of real.provincesBefore) {
     const where = `${province.kind === 'tỉnh' ? 'tỉnh' : 'thành phố'} ${province.name}`;
     for (const department of DEPARTMENTS) {
       const name = `${department.name} ${where}`;
       if (realNames.has(foldVietnamese(name))) continue;
       const id = `syn-${slug(name)}`;
       agencies.push({ id, name, aliases: [], kind: 'PROVINCIAL_DEPARTMENT', provinceCode: province.code, sources: [sourceItem(`provincial department ${department.key} ${province.code}`)] });
-      departmentNames.set(id, name);
-      departmentId.set(`${department.key}|${province.code}`, id);
+      names.set(id, name);
+      idOf.set(`${department.key}|${province.code}`, id);
     }
   }
+  return { agencies, names, idOf };
+}
 
-  // --- Directives: about one per 25 services, at least 4, dated in order.
-  const directiveRandom = new Random(seed, 'directives');
-  const count = Math.max(4, Math.round(total / 25));
+interface DirectiveNaming {
+  seed: number;
+  agencyName(id: string): string;
+  sourceItem(what: string): SourceItem;
+}
+
+/** `count` directives dated in order, each drawing its kind, heading and the earlier directives it implements from `random`. */
+function syntheticDirectives(real: SeedData, count: number, random: Random, naming: DirectiveNaming): { directives: SeedDirective[]; infos: DirectiveInfo[] } {
   const first = dayOf(FIRST_DAY);
   const span = dayOf(LAST_DAY) - first + 1;
-  const days = Array.from({ length: count }, () => first + Math.floor(directiveRandom.float() * span)).sort((a, b) => a - b);
+  const days = Array.from({ length: count }, () => first + Math.floor(random.float() * span)).sort((a, b) => a - b);
   const realTargets = real.directives.filter((d) => d.date && ['QUYET_DINH', 'NGHI_QUYET', 'CHI_THI', 'NGHI_DINH', 'DE_AN'].includes(d.kind));
   const infos: DirectiveInfo[] = [];
   const directives: SeedDirective[] = [];
   for (let i = 0; i < count; i += 1) {
-    const n = i + 1;
     const date = isoDay(days[i] as number);
     const year = Number(date.slice(0, 4));
-    const kind = KINDS[directiveRandom.weighted(KIND_WEIGHTS)] as Kind;
-    let issuer: string;
-    let symbol: string;
-    let title: string;
-    if (kind === 'QUYET_DINH' && directiveRandom.chance(0.3)) {
-      [issuer, symbol] = directiveRandom.pick(MINISTRY_ISSUERS);
-      title = `Phê duyệt phương án tái cấu trúc quy trình, cung cấp dịch vụ công trực tuyến thuộc phạm vi quản lý của ${agencyName(issuer)}`;
-    } else if (kind === 'QUYET_DINH') {
-      [issuer, symbol] = ['thu-tuong-chinh-phu', 'QĐ-TTg'];
-      title = `Phê duyệt danh mục dịch vụ công trực tuyến tích hợp, cung cấp trên Cổng Dịch vụ công quốc gia năm ${year} (đợt ${directiveRandom.int(1, 4)})`;
-    } else if (kind === 'CONG_VAN') {
-      [issuer, symbol] = ['van-phong-chinh-phu', 'VPCP-KSTT'];
-      title = directiveRandom.pick(['V/v đôn đốc tái cấu trúc quy trình, cung cấp dịch vụ công trực tuyến toàn trình', 'V/v tình hình triển khai dịch vụ công trực tuyến trên Cổng Dịch vụ công quốc gia', 'V/v đẩy nhanh tiến độ tích hợp, cung cấp dịch vụ công trực tuyến']);
-    } else if (kind === 'BAO_CAO') {
-      [issuer, symbol] = ['van-phong-chinh-phu', 'BC-VPCP'];
-      title = `Báo cáo tình hình cung cấp dịch vụ công trực tuyến tháng ${Number(date.slice(5, 7))}/${year}`;
-    } else {
-      [issuer, symbol] = ['thu-tuong-chinh-phu', 'CT-TTg'];
-      title = 'Về đẩy mạnh cung cấp dịch vụ công trực tuyến phục vụ người dân, doanh nghiệp';
-    }
-    const id = `SYN-${n}/${symbol}`;
-    const implementsIds: string[] = [];
-    const eligibleReal = realTargets.filter((d) => (d.date as string) <= date);
-    if (eligibleReal.length > 0 && directiveRandom.chance(0.35)) implementsIds.push(directiveRandom.pick(eligibleReal).id);
-    // Reports and letters follow up on earlier decisions; decisions sometimes build on earlier ones.
-    if (i > 0 && directiveRandom.chance(kind === 'CONG_VAN' || kind === 'BAO_CAO' ? 0.6 : 0.3)) {
-      for (let attempt = 0; attempt < 8; attempt += 1) {
-        const earlier = infos[directiveRandom.int(0, i - 1)] as DirectiveInfo;
-        if ((earlier.kind === 'QUYET_DINH' || earlier.kind === 'CHI_THI') && earlier.date <= date) {
-          implementsIds.push(earlier.id);
-          break;
-        }
-      }
-    }
-    const yearEnd = { text: `Năm ${year}`, start: `${year}-01-01`, end: `${year}-12-31` };
-    directives.push({
-      id,
-      number: id,
-      kind,
-      title: `${title} (dữ liệu tổng hợp)`,
-      issuerAgencyId: issuer,
-      date,
-      inCorpus: false,
-      files: [],
-      implements: implementsIds,
-      cites: implementsIds.map((target) => ({ directiveId: target, context: `Thực hiện văn bản số ${target} (dữ liệu tổng hợp)`, source: sourceItem(`directive ${n} preamble`) })),
-      tasks: [
-        {
-          number: '1',
-          text: 'Các bộ, cơ quan ngang bộ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương triển khai các nhiệm vụ tại Phụ lục kèm theo (dữ liệu tổng hợp).',
-          addresseeAgencyIds: ['cac-bo-co-quan-ngang-bo', ALL_PROVINCES_AGENCY],
-          addresseeText: 'Các bộ, cơ quan ngang bộ; UBND các tỉnh, thành phố trực thuộc trung ương',
-          ...(kind === 'QUYET_DINH' || kind === 'CHI_THI' ? { due: yearEnd } : {}),
-          source: sourceItem(`directive ${n} task 1`),
-        },
-      ],
-      ambiguities: [`Synthetic record for benchmarks (generator version ${SYNTHETIC_GENERATOR_VERSION}, seed ${seed}): not an official document.`],
-    });
+    const kind = KINDS[random.weighted(KIND_WEIGHTS)] as Kind;
+    const { issuer, symbol, title } = directiveHeading(kind, date, year, random, naming.agencyName);
+    const id = `SYN-${i + 1}/${symbol}`;
+    const implementsIds = implementedDirectives(i, kind, date, random, realTargets, infos);
+    directives.push(directiveRecord({ id, kind, date, year }, i + 1, `${title} (dữ liệu tổng hợp)`, issuer, implementsIds, naming));
     infos.push({ id, kind, date, year });
   }
-  // Directive sizes vary as real ones do: a few large decisions, many short letters.
+  return { directives, infos };
+}
+
+/** Issuer, the symbol after the number, and title, as the kind of directive has them. */
+function directiveHeading(kind: Kind, date: string, year: number, random: Random, agencyName: (id: string) => string): { issuer: string; symbol: string; title: string } {
+  if (kind === 'QUYET_DINH' && random.chance(0.3)) {
+    const [issuer, symbol] = random.pick(MINISTRY_ISSUERS);
+    return { issuer, symbol, title: `Phê duyệt phương án tái cấu trúc quy trình, cung cấp dịch vụ công trực tuyến thuộc phạm vi quản lý của ${agencyName(issuer)}` };
+  }
+  if (kind === 'QUYET_DINH') {
+    return { issuer: 'thu-tuong-chinh-phu', symbol: 'QĐ-TTg', title: `Phê duyệt danh mục dịch vụ công trực tuyến tích hợp, cung cấp trên Cổng Dịch vụ công quốc gia năm ${year} (đợt ${random.int(1, 4)})` };
+  }
+  if (kind === 'CONG_VAN') {
+    const title = random.pick(['V/v đôn đốc tái cấu trúc quy trình, cung cấp dịch vụ công trực tuyến toàn trình', 'V/v tình hình triển khai dịch vụ công trực tuyến trên Cổng Dịch vụ công quốc gia', 'V/v đẩy nhanh tiến độ tích hợp, cung cấp dịch vụ công trực tuyến']);
+    return { issuer: 'van-phong-chinh-phu', symbol: 'VPCP-KSTT', title };
+  }
+  if (kind === 'BAO_CAO') {
+    return { issuer: 'van-phong-chinh-phu', symbol: 'BC-VPCP', title: `Báo cáo tình hình cung cấp dịch vụ công trực tuyến tháng ${Number(date.slice(5, 7))}/${year}` };
+  }
+  return { issuer: 'thu-tuong-chinh-phu', symbol: 'CT-TTg', title: 'Về đẩy mạnh cung cấp dịch vụ công trực tuyến phục vụ người dân, doanh nghiệp' };
+}
+
+/** The directives the i-th one implements: perhaps a real one dated before it, perhaps an earlier synthetic decision or directive. */
+function implementedDirectives(i: number, kind: Kind, date: string, random: Random, realTargets: readonly SeedDirective[], infos: readonly DirectiveInfo[]): string[] {
+  const implementsIds: string[] = [];
+  const eligibleReal = realTargets.filter((d) => (d.date as string) <= date);
+  if (eligibleReal.length > 0 && random.chance(0.35)) implementsIds.push(random.pick(eligibleReal).id);
+  // Reports and letters follow up on earlier decisions; decisions sometimes build on earlier ones.
+  if (i > 0 && random.chance(kind === 'CONG_VAN' || kind === 'BAO_CAO' ? 0.6 : 0.3)) {
+    for (let attempt = 0; attempt < 8; attempt += 1) {
+      const earlier = infos[random.int(0, i - 1)] as DirectiveInfo;
+      if ((earlier.kind === 'QUYET_DINH' || earlier.kind === 'CHI_THI') && earlier.date <= date) {
+        implementsIds.push(earlier.id);
+        break;
+      }
+    }
+  }
+  return implementsIds;
+}
+
+/** The n-th synthetic directive as a seed record: citations of what it implements, one task to all ministries and provinces. */
+function directiveRecord({ id, kind, date, year }: DirectiveInfo, n: number, title: string, issuer: string, implementsIds: string[], { seed, sourceItem }: DirectiveNaming): SeedDirective {
+  const yearEnd = { text: `Năm ${year}`, start: `${year}-01-01`, end: `${year}-12-31` };
+  return {
+    id,
+    number: id,
+    kind,
+    title,
+    issuerAgencyId: issuer,
+    date,
+    inCorpus: false,
+    files: [],
+    implements: implementsIds,
+    cites: implementsIds.map((target) => ({ directiveId: target, context: `Thực hiện văn bản số ${target} (dữ liệu tổng hợp)`, source: sourceItem(`directive ${n} preamble`) })),
+    tasks: [
+      {
+        number: '1',
+        text: 'Các bộ, cơ quan ngang bộ, Ủy ban nhân dân các tỉnh, thành phố trực thuộc trung ương triển khai các nhiệm vụ tại Phụ lục kèm theo (dữ liệu tổng hợp).',
+        addresseeAgencyIds: ['cac-bo-co-quan-ngang-bo', ALL_PROVINCES_AGENCY],
+        addresseeText: 'Các bộ, cơ quan ngang bộ; UBND các tỉnh, thành phố trực thuộc trung ương',
+        ...(kind === 'QUYET_DINH' || kind === 'CHI_THI' ? { due: yearEnd } : {}),
+        source: sourceItem(`directive ${n} task 1`),
+      },
+    ],
+    ambiguities: [`Synthetic record for benchmarks (generator version ${SYNTHETIC_GENERATOR_VERSION}, seed ${seed}): not an official document.`],
+  };
+}
+
+/** Directive sizes vary as real ones do: a few large decisions, many short letters. Draws `count` weights from `random` now. */
+function directiveDrawer(random: Random, count: number): (random: Random) => number {
   const cumulative: number[] = [];
   let weightSum = 0;
   for (let i = 0; i < count; i += 1) {
-    weightSum += 1 / (0.15 + directiveRandom.float());
+    weightSum += 1 / (0.15 + random.float());
     cumulative.push(weightSum);
   }
-  const drawDirective = (random: Random): number => {
-    const x = random.float() * weightSum;
+  return (draw: Random): number => {
+    const x = draw.float() * weightSum;
     let lo = 0;
     let hi = count - 1;
     while (lo < hi) {
@@ -399,173 +451,211 @@ export function generateSyntheticCatalogue(options: SyntheticOptions, real: Seed
     }
     return lo;
   };
+}
 
-  function* chunks(size = 1000): Generator<SyntheticChunk> {
-    if (!Number.isInteger(size) || size < SYNTHETIC_BLOCK || size % SYNTHETIC_BLOCK !== 0) throw new RangeError(`chunk size must be a multiple of ${SYNTHETIC_BLOCK}, got ${size}`);
-    const random = new Random(seed, 'services');
-    const orderIn = new Int32Array(count);
-    const itemsIn = new Int32Array(count);
-    /** Name (without the synthetic suffix) and topic of recent services, for interconnected groups. */
-    const recent: Array<{ label: string; topic: Topic }> = [];
+/** Per synthetic directive, the rows (items) and milestones (order) given out so far. */
+interface DirectiveCounters {
+  orderIn: Int32Array;
+  itemsIn: Int32Array;
+}
 
-    for (let start = 1; start <= total; start += size) {
-      const chunk: SyntheticChunk = { services: [], milestones: [], phrases: [] };
-      for (let n = start; n <= Math.min(total, start + size - 1); n += 1) {
-        const serviceId = `svc-syn-${n}`;
-        // Every 50th service is an interconnected group of the two or three before it (same block, so same chunk).
-        const group = n % SYNTHETIC_BLOCK === 0 && recent.length >= 3;
-        let label: string;
-        let topic: Topic;
-        let phrase: string;
-        const service: SeedService = { id: serviceId, name: '' };
-        if (group) {
-          const parts = recent.slice(random.chance(0.4) ? -3 : -2);
-          topic = (parts[0] as { topic: Topic }).topic;
-          label = `Nhóm thủ tục liên thông: ${parts.map((p) => p.label.charAt(0).toLowerCase() + p.label.slice(1)).join('; ')}`;
-          phrase = 'nhom thu tuc lien thong';
-          service.componentIds = parts.map((_, k) => `svc-syn-${n - parts.length + k}`);
-          service.scopeNote = 'Synthetic interconnected group (liên thông) of the services listed as its components.';
-        } else {
-          topic = random.pick(TOPICS);
-          const action = random.pick(topic.actions);
-          const qualifier = random.pick(QUALIFIERS[topic.audience]);
-          phrase = foldVietnamese(`${action} ${topic.object}`);
-          label = `${action} ${topic.object}${qualifier ? ` ${qualifier}` : ''}`;
-        }
-        service.name = `${label} (tổng hợp số ${n})`;
-        recent.push({ label, topic });
-        if (recent.length > 3) recent.shift();
-        chunk.services.push(service);
-        chunk.phrases.push(phrase);
+/** Name (without the synthetic suffix) and topic of a recent service, for interconnected groups. */
+interface RecentService {
+  label: string;
+  topic: Topic;
+}
 
-        // 1–6 distinct directives, in date order.
-        const rows = Math.min(count, 1 + random.weighted([1, 2, 3, 3, 2, 1]));
-        const chosen = new Set<number>();
-        while (chosen.size < rows) chosen.add(drawDirective(random));
-        for (const d of [...chosen].sort((a, b) => a - b)) {
-          const directive = infos[d] as DirectiveInfo;
-          itemsIn[d] = (itemsIn[d] as number) + 1;
-          orderIn[d] = (orderIn[d] as number) + 1;
-          const item = String(itemsIn[d]);
-          const id = `${directive.id}#${item}`;
-          const report = directive.kind === 'CONG_VAN' || directive.kind === 'BAO_CAO';
-          const row: SeedMilestone = {
-            id,
-            directiveId: directive.id,
-            serviceId,
-            item,
-            order: orderIn[d] as number,
-            nameAsPrinted: random.chance(0.8) ? service.name : `${service.name} trên Cổng Dịch vụ công quốc gia`,
-            leadAgencyIds: [],
-            coordinatingAgencyIds: [],
-            allProvinces: false,
-            carriedOver: false,
-            source: sourceItem(`service=${n} row=${item}`),
-          };
-          if (directive.kind !== 'BAO_CAO' && random.chance(0.7)) {
-            row.section = SECTIONS[topic.audience];
-            if (random.chance(0.6)) row.group = `Lĩnh vực ${topic.domain}`;
-          }
-          if (random.chance(0.85)) {
-            // The 2021 documents use levels 3 and 4; later ones full (toàn trình) or partial (một phần).
-            const [level, levelText] = directive.date < '2022-01-01' ? (random.chance(0.5) ? LEVELS[0] : LEVELS[1]) : random.chance(0.75) ? LEVELS[2] : LEVELS[3];
-            row.level = level;
-            row.levelText = levelText;
-          }
-          // Scope: everywhere, some named provinces, or unstated.
-          const scope = random.float();
-          if (scope < 0.4) {
-            row.allProvinces = true;
-            row.localityText = ALL_PROVINCES_TEXT;
-          } else if (scope < 0.65) {
-            row.provinceCodes = random.sample(oldCodes, random.int(1, 9));
-            row.localityText = `UBND: ${namesOf(row.provinceCodes)}`;
-          }
-          // Lead: the topic's ministry as it was on the directive's date, or the province's department for a one-province row.
-          const local = row.provinceCodes?.length === 1 && topic.department ? departmentId.get(`${topic.department}|${row.provinceCodes[0]}`) : undefined;
-          const lead = local && random.chance(0.5) ? local : agencyOn(topic.ministry, directive.date);
-          row.leadAgencyIds = [lead];
-          row.leadText = agencyName(lead);
-          const pool = row.allProvinces ? [...COORDINATORS, ALL_PROVINCES_AGENCY] : COORDINATORS;
-          const coordinating = [...new Set(random.sample(pool, random.weighted([0.3, 0.45, 0.25])).map((a) => agencyOn(a, directive.date)))].filter((a) => a !== lead);
-          row.coordinatingAgencyIds = coordinating;
-          if (coordinating.length > 0) row.coordinatingText = coordinating.map(agencyName).join(', ');
-          // Deadlines: quarters in decisions and directives, months in some letters, none in reports.
-          const directiveMonth = monthIndex(directive.date);
-          if ((directive.kind === 'QUYET_DINH' || directive.kind === 'CHI_THI') && random.chance(0.9)) {
-            const due = quarterDue(Math.floor(directiveMonth / 3) + random.int(0, 5));
-            if (directive.kind === 'QUYET_DINH' && random.chance(0.12)) {
-              due.text = `${due.text} (Chuyển tiếp nhiệm vụ từ năm ${directive.year - 1})`;
-              row.carriedOver = true;
-            }
-            row.due = due;
-          } else if (directive.kind === 'CONG_VAN' && random.chance(0.3)) {
-            row.due = monthDue(directiveMonth + random.int(1, 4));
-          }
-          if (report) row.status = rowStatus(random, directive.date);
-          chunk.milestones.push(row);
+/** The services and their milestones, `size` services at a time, from a fresh "services" stream each run. */
+function* generateChunks(context: GenerationContext, seed: number, size: number): Generator<SyntheticChunk> {
+  if (!Number.isInteger(size) || size < SYNTHETIC_BLOCK || size % SYNTHETIC_BLOCK !== 0) throw new RangeError(`chunk size must be a multiple of ${SYNTHETIC_BLOCK}, got ${size}`);
+  const { total } = context;
+  const random = new Random(seed, 'services');
+  const counters: DirectiveCounters = { orderIn: new Int32Array(context.infos.length), itemsIn: new Int32Array(context.infos.length) };
+  const recent: RecentService[] = [];
 
-          // 0–3 dated phases (giai đoạn), right after their row, as in 206/QĐ-TTg.
-          const phases = random.weighted([2, 2, 3, 4]);
-          const firstMonth = directiveMonth + 1;
-          const lastMonth = Math.max(firstMonth, row.due ? monthIndex(row.due.end) : firstMonth + 9);
-          for (let k = 1; k <= phases; k += 1) {
-            orderIn[d] = (orderIn[d] as number) + 1;
-            const label = `giai đoạn ${k}`;
-            const phase: SeedMilestone = {
-              id: `${id}@${label}`,
-              directiveId: directive.id,
-              serviceId,
-              item,
-              parentId: id,
-              order: orderIn[d] as number,
-              nameAsPrinted: PHASE_NAMES[(k - 1) % PHASE_NAMES.length] as string,
-              leadAgencyIds: row.leadAgencyIds,
-              coordinatingAgencyIds: row.coordinatingAgencyIds,
-              allProvinces: row.allProvinces,
-              due: monthDue(firstMonth + Math.floor(((lastMonth - firstMonth) * k) / phases)),
-              carriedOver: false,
-              source: sourceItem(`service=${n} row=${item} phase=${k}`),
-            };
-            if (row.provinceCodes) phase.provinceCodes = row.provinceCodes;
-            if (row.status) phase.status = phaseStatus(random, row.status);
-            chunk.milestones.push(phase);
-          }
-        }
-      }
-      yield chunk;
+  for (let start = 1; start <= total; start += size) {
+    const chunk: SyntheticChunk = { services: [], milestones: [], phrases: [] };
+    for (let n = start; n <= Math.min(total, start + size - 1); n += 1) {
+      const { service, topic, phrase } = nextService(n, random, recent);
+      chunk.services.push(service);
+      chunk.phrases.push(phrase);
+      serviceMilestones(context, counters, random, n, service, topic, chunk.milestones);
     }
+    yield chunk;
+  }
+}
 
-    function rowStatus(random: Random, asOf: string): SeedStatus {
-      const state = (['DONE', 'PARTIAL', 'NOT_DONE'] as const)[random.weighted([0.3, 0.45, 0.25])];
-      if (state === 'DONE') return { text: 'Đã hoàn thành', asOf, state };
-      if (state === 'NOT_DONE') return { text: random.pick(['Chưa hoàn thành', 'Chưa hoàn thành. Đang hoàn thiện quy trình, kết nối, tích hợp']), asOf, state };
-      const unit = 'địa phương';
-      switch (random.weighted([0.45, 0.25, 0.15, 0.15])) {
-        case 0: {
-          const codes = random.sample(oldCodes, random.int(3, 60));
-          return { text: `Đã hoàn thành ${codes.length}/63 địa phương, gồm: ${namesOf(codes)}`, asOf, state, counts: [{ done: codes.length, total: 63, unit }], doneProvinceCodes: codes };
-        }
-        case 1: {
-          const codes = random.sample(oldCodes, random.int(1, 5));
-          return { text: `Còn ${pad2(codes.length)} địa phương chưa hoàn thành: ${namesOf(codes)}`, asOf, state, counts: [{ done: 63 - codes.length, total: 63, unit }], pendingProvinceCodes: codes };
-        }
-        case 2: {
-          const codes = random.sample(oldCodes, random.int(1, 7));
-          return { text: `Chưa hoàn thành. Đang thực hiện thí điểm tại: ${namesOf(codes)}`, asOf, state, pilotProvinceCodes: codes };
-        }
-        default:
-          return { text: 'Đã triển khai, chưa đáp ứng mức độ toàn trình', asOf, state };
-      }
-    }
+/** Service n: usually a topic with an action and qualifier; every 50th, an interconnected group of the two or three before it. */
+function nextService(n: number, random: Random, recent: RecentService[]): { service: SeedService; topic: Topic; phrase: string } {
+  const serviceId = `svc-syn-${n}`;
+  // Every 50th service is an interconnected group of the two or three before it (same block, so same chunk).
+  const group = n % SYNTHETIC_BLOCK === 0 && recent.length >= 3;
+  let label: string;
+  let topic: Topic;
+  let phrase: string;
+  const service: SeedService = { id: serviceId, name: '' };
+  if (group) {
+    const parts = recent.slice(random.chance(0.4) ? -3 : -2);
+    topic = (parts[0] as { topic: Topic }).topic;
+    label = `Nhóm thủ tục liên thông: ${parts.map((p) => p.label.charAt(0).toLowerCase() + p.label.slice(1)).join('; ')}`;
+    phrase = 'nhom thu tuc lien thong';
+    service.componentIds = parts.map((_, k) => `svc-syn-${n - parts.length + k}`);
+    service.scopeNote = 'Synthetic interconnected group (liên thông) of the services listed as its components.';
+  } else {
+    topic = random.pick(TOPICS);
+    const action = random.pick(topic.actions);
+    const qualifier = random.pick(QUALIFIERS[topic.audience]);
+    phrase = foldVietnamese(`${action} ${topic.object}`);
+    label = `${action} ${topic.object}${qualifier ? ` ${qualifier}` : ''}`;
+  }
+  service.name = `${label} (tổng hợp số ${n})`;
+  recent.push({ label, topic });
+  if (recent.length > 3) recent.shift();
+  return { service, topic, phrase };
+}
 
-    function phaseStatus(random: Random, parent: SeedStatus): SeedStatus {
-      if (parent.state === 'DONE') return { text: 'Đã hoàn thành', asOf: parent.asOf, state: 'DONE' };
-      return random.chance(0.5) ? { text: 'Đã hoàn thành', asOf: parent.asOf, state: 'DONE' } : { text: 'Chưa hoàn thành', asOf: parent.asOf, state: 'NOT_DONE' };
+/** Appends service n's milestones to `out`: rows in 1–6 distinct directives, in date order, each followed by its phases. */
+function serviceMilestones(context: GenerationContext, counters: DirectiveCounters, random: Random, n: number, service: SeedService, topic: Topic, out: SeedMilestone[]): void {
+  const { orderIn, itemsIn } = counters;
+  const rows = Math.min(context.infos.length, 1 + random.weighted([1, 2, 3, 3, 2, 1]));
+  const chosen = new Set<number>();
+  while (chosen.size < rows) chosen.add(context.drawDirective(random));
+  for (const d of [...chosen].sort((a, b) => a - b)) {
+    const directive = context.infos[d] as DirectiveInfo;
+    itemsIn[d] = (itemsIn[d] as number) + 1;
+    orderIn[d] = (orderIn[d] as number) + 1;
+    const item = String(itemsIn[d]);
+    const row: SeedMilestone = {
+      id: `${directive.id}#${item}`,
+      directiveId: directive.id,
+      serviceId: service.id,
+      item,
+      order: orderIn[d] as number,
+      nameAsPrinted: random.chance(0.8) ? service.name : `${service.name} trên Cổng Dịch vụ công quốc gia`,
+      leadAgencyIds: [],
+      coordinatingAgencyIds: [],
+      allProvinces: false,
+      carriedOver: false,
+      source: context.sourceItem(`service=${n} row=${item}`),
+    };
+    fillRow(context, random, row, directive, topic);
+    out.push(row);
+    // 0–3 dated phases (giai đoạn), right after their row, as in 206/QĐ-TTg.
+    const phases = random.weighted([2, 2, 3, 4]);
+    const firstMonth = monthIndex(directive.date) + 1;
+    const lastMonth = Math.max(firstMonth, row.due ? monthIndex(row.due.end) : firstMonth + 9);
+    for (let k = 1; k <= phases; k += 1) {
+      orderIn[d] = (orderIn[d] as number) + 1;
+      const due = monthDue(firstMonth + Math.floor(((lastMonth - firstMonth) * k) / phases));
+      out.push(phaseRow(random, row, k, orderIn[d] as number, due, context.sourceItem(`service=${n} row=${item} phase=${k}`)));
     }
   }
+}
 
-  return { options: { services: total, seed }, agencies, directives, chunks };
+/** A row's heading, level, scope, agencies, deadline and (in reports) status, in that order. */
+function fillRow(context: GenerationContext, random: Random, row: SeedMilestone, directive: DirectiveInfo, topic: Topic): void {
+  if (directive.kind !== 'BAO_CAO' && random.chance(0.7)) {
+    row.section = SECTIONS[topic.audience];
+    if (random.chance(0.6)) row.group = `Lĩnh vực ${topic.domain}`;
+  }
+  if (random.chance(0.85)) {
+    // The 2021 documents use levels 3 and 4; later ones full (toàn trình) or partial (một phần).
+    const [level, levelText] = directive.date < '2022-01-01' ? (random.chance(0.5) ? LEVELS[0] : LEVELS[1]) : random.chance(0.75) ? LEVELS[2] : LEVELS[3];
+    row.level = level;
+    row.levelText = levelText;
+  }
+  // Scope: everywhere, some named provinces, or unstated.
+  const scope = random.float();
+  if (scope < 0.4) {
+    row.allProvinces = true;
+    row.localityText = ALL_PROVINCES_TEXT;
+  } else if (scope < 0.65) {
+    row.provinceCodes = random.sample(context.oldCodes, random.int(1, 9));
+    row.localityText = `UBND: ${context.namesOf(row.provinceCodes)}`;
+  }
+  assignAgencies(context, random, row, directive.date, topic);
+  assignDue(random, row, directive);
+  if (directive.kind === 'CONG_VAN' || directive.kind === 'BAO_CAO') row.status = rowStatus(context, random, directive.date);
+}
+
+/** Lead: the topic's ministry as it was on the directive's date, or the province's department for a one-province row; then coordinators. */
+function assignAgencies(context: GenerationContext, random: Random, row: SeedMilestone, date: string, topic: Topic): void {
+  const { agencyOn, agencyName } = context;
+  const local = row.provinceCodes?.length === 1 && topic.department ? context.departmentId.get(`${topic.department}|${row.provinceCodes[0]}`) : undefined;
+  const lead = local && random.chance(0.5) ? local : agencyOn(topic.ministry, date);
+  row.leadAgencyIds = [lead];
+  row.leadText = agencyName(lead);
+  const pool = row.allProvinces ? [...COORDINATORS, ALL_PROVINCES_AGENCY] : COORDINATORS;
+  const coordinating = [...new Set(random.sample(pool, random.weighted([0.3, 0.45, 0.25])).map((a) => agencyOn(a, date)))].filter((a) => a !== lead);
+  row.coordinatingAgencyIds = coordinating;
+  if (coordinating.length > 0) row.coordinatingText = coordinating.map(agencyName).join(', ');
+}
+
+/** Deadlines: quarters in decisions and directives, months in some letters, none in reports. */
+function assignDue(random: Random, row: SeedMilestone, directive: DirectiveInfo): void {
+  const directiveMonth = monthIndex(directive.date);
+  if ((directive.kind === 'QUYET_DINH' || directive.kind === 'CHI_THI') && random.chance(0.9)) {
+    const due = quarterDue(Math.floor(directiveMonth / 3) + random.int(0, 5));
+    if (directive.kind === 'QUYET_DINH' && random.chance(0.12)) {
+      due.text = `${due.text} (Chuyển tiếp nhiệm vụ từ năm ${directive.year - 1})`;
+      row.carriedOver = true;
+    }
+    row.due = due;
+  } else if (directive.kind === 'CONG_VAN' && random.chance(0.3)) {
+    row.due = monthDue(directiveMonth + random.int(1, 4));
+  }
+}
+
+/** The k-th dated phase of `row`: its agencies and provinces, its own deadline, and a status when the row has one. */
+function phaseRow(random: Random, row: SeedMilestone, k: number, order: number, due: SeedDue, source: SourceItem): SeedMilestone {
+  const label = `giai đoạn ${k}`;
+  const phase: SeedMilestone = {
+    id: `${row.id}@${label}`,
+    directiveId: row.directiveId,
+    serviceId: row.serviceId,
+    item: row.item,
+    parentId: row.id,
+    order,
+    nameAsPrinted: PHASE_NAMES[(k - 1) % PHASE_NAMES.length] as string,
+    leadAgencyIds: row.leadAgencyIds,
+    coordinatingAgencyIds: row.coordinatingAgencyIds,
+    allProvinces: row.allProvinces,
+    due,
+    carriedOver: false,
+    source,
+  };
+  if (row.provinceCodes) phase.provinceCodes = row.provinceCodes;
+  if (row.status) phase.status = phaseStatus(random, row.status);
+  return phase;
+}
+
+/** A report's status for a row: done, not done, or partly done with the provinces done, pending or piloting. */
+function rowStatus({ oldCodes, namesOf }: GenerationContext, random: Random, asOf: string): SeedStatus {
+  const state = (['DONE', 'PARTIAL', 'NOT_DONE'] as const)[random.weighted([0.3, 0.45, 0.25])];
+  if (state === 'DONE') return { text: 'Đã hoàn thành', asOf, state };
+  if (state === 'NOT_DONE') return { text: random.pick(['Chưa hoàn thành', 'Chưa hoàn thành. Đang hoàn thiện quy trình, kết nối, tích hợp']), asOf, state };
+  const unit = 'địa phương';
+  switch (random.weighted([0.45, 0.25, 0.15, 0.15])) {
+    case 0: {
+      const codes = random.sample(oldCodes, random.int(3, 60));
+      return { text: `Đã hoàn thành ${codes.length}/63 địa phương, gồm: ${namesOf(codes)}`, asOf, state, counts: [{ done: codes.length, total: 63, unit }], doneProvinceCodes: codes };
+    }
+    case 1: {
+      const codes = random.sample(oldCodes, random.int(1, 5));
+      return { text: `Còn ${pad2(codes.length)} địa phương chưa hoàn thành: ${namesOf(codes)}`, asOf, state, counts: [{ done: 63 - codes.length, total: 63, unit }], pendingProvinceCodes: codes };
+    }
+    case 2: {
+      const codes = random.sample(oldCodes, random.int(1, 7));
+      return { text: `Chưa hoàn thành. Đang thực hiện thí điểm tại: ${namesOf(codes)}`, asOf, state, pilotProvinceCodes: codes };
+    }
+    default:
+      return { text: 'Đã triển khai, chưa đáp ứng mức độ toàn trình', asOf, state };
+  }
+}
+
+function phaseStatus(random: Random, parent: SeedStatus): SeedStatus {
+  if (parent.state === 'DONE') return { text: 'Đã hoàn thành', asOf: parent.asOf, state: 'DONE' };
+  return random.chance(0.5) ? { text: 'Đã hoàn thành', asOf: parent.asOf, state: 'DONE' } : { text: 'Chưa hoàn thành', asOf: parent.asOf, state: 'NOT_DONE' };
 }
 
 // ---------------------------------------------------------------------------

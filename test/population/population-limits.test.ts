@@ -33,7 +33,7 @@ describe('caps on citizen lookups', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestStack({ env: { CITIZEN_MAX_VERIFICATIONS_PER_KEY_PER_HOUR: String(VERIFICATIONS_PER_HOUR), EXECUTION_TIMEOUT_MS: '2000', POPULATION_TIMEOUT_MS: '5000' } });
+    t = await startTestStack({ env: { CITIZEN_MAX_VERIFICATIONS_PER_KEY_PER_HOUR: String(VERIFICATIONS_PER_HOUR), EXECUTION_TIMEOUT_MS: '6000', POPULATION_TIMEOUT_MS: '15000' } });
   });
   afterAll(() => t.close());
   beforeEach(async () => {
@@ -139,14 +139,15 @@ describe('caps on citizen lookups', () => {
   });
 
   it('answers EXECUTION_TIMEOUT when the upstream is slower than the request deadline, and keeps serving', async () => {
-    await t.stubAdmin('PUT', '/admin/faults', { mode: 'slow', slowMs: 3_000 });
+    // Deadline 6 s (roomy enough for the batch tests on a busy machine), upstream 10 s.
+    await t.stubAdmin('PUT', '/admin/faults', { mode: 'slow', slowMs: 10_000 });
     const key = await t.key('officer');
     const [id = ''] = findIds('FOUND', 1, 37);
     const started = performance.now();
     const slow = await t.graphql<{ citizen: unknown }>('query ($id: ID!) { citizen(id: $id, purpose: IDENTITY) { id } }', { id }, bearer(key));
     expect(slow.status).toBe(503);
     expect(slow.body.errors?.map((e) => e.extensions?.code)).toEqual([ErrorCode.EXECUTION_TIMEOUT]);
-    expect(performance.now() - started).toBeLessThan(2_900);
+    expect(performance.now() - started).toBeLessThan(9_000);
     await t.stubAdmin('PUT', '/admin/faults', { mode: 'normal' });
     expect(await post('{ directive(id: "406/QĐ-TTg") { id } }', {})).toEqual({ data: { directive: { id: '406/QĐ-TTg' } } });
     await anotherCallerIsServed();

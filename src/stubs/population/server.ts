@@ -349,10 +349,6 @@ export function createPopulationStub(options: PopulationStubOptions): { app: exp
 
 function buildStub(options: PopulationStubOptions): { app: express.Express; state: StubState; delays: Delays } {
   const state: StubState = { faults: validateOptions(options), stats: freshStats() };
-  const clients = new Map(Object.entries(options.clients));
-  const adminToken = options.adminToken ?? '';
-  const now = options.now ?? ((): Date => new Date());
-  const limiter = new RateLimiter();
   const delays = new Delays();
   const parseJson = express.json({ limit: BODY_LIMIT });
 
@@ -365,17 +361,42 @@ function buildStub(options: PopulationStubOptions): { app: express.Express; stat
     if (mode === 'outage') res.status(503).json({ status: 'unavailable', mode });
     else res.json({ status: 'ok', mode });
   });
+  app.use('/v1', v1Router(state, { clients: new Map(Object.entries(options.clients)), now: options.now ?? ((): Date => new Date()), delays, parseJson }));
+  app.use('/admin', adminRouter(state, options.adminToken ?? '', parseJson));
+  app.use((_req, res) => {
+    sendError(res, 404, 'NOT_FOUND', 'No such endpoint.');
+  });
+  app.use(handleError);
 
-  // ----- /v1: outage → auth → rate limit → body → latency and injected errors → handler
+  return { app, state, delays };
+}
+
+interface V1Dependencies {
+  clients: ReadonlyMap<string, string>;
+  now: () => Date;
+  delays: Delays;
+  parseJson: express.RequestHandler;
+}
+
+/** /v1: outage → auth → rate limit → body → latency and injected errors → handler. */
+function v1Router(state: StubState, { clients, now, delays, parseJson }: V1Dependencies): express.Router {
   const v1 = express.Router();
-
   v1.use((_req, res, next) => {
     // An outage is a dead service: nothing is authenticated or counted.
     if (state.faults.mode === 'outage') sendError(res, 503, 'UPSTREAM_ERROR', 'The population database is unavailable (outage).');
     else next();
   });
+  v1.use(authenticateClient(state, clients));
+  v1.use(limitRate(state, new RateLimiter()));
+  v1.use(parseJson);
+  v1.use(simulateUpstream(state, delays));
+  addLookupRoutes(v1, now);
+  return v1;
+}
 
-  v1.use((req, res, next) => {
+/** Known client with its secret, or 401; an authenticated request is counted in the stats. */
+function authenticateClient(state: StubState, clients: ReadonlyMap<string, string>): express.RequestHandler {
+  return (req, res, next) => {
     const clientId = req.get('x-client-id') ?? '';
     const secret = req.get('x-client-secret') ?? '';
     const expected = clients.get(clientId);
@@ -398,9 +419,12 @@ function buildStub(options: PopulationStubOptions): { app: express.Express; stat
       stats.inFlight -= 1;
     });
     next();
-  });
+  };
+}
 
-  v1.use((_req, res, next) => {
+/** The per-client token bucket: 429 with Retry-After when it is empty. */
+function limitRate(state: StubState, limiter: RateLimiter): express.RequestHandler {
+  return (_req, res, next) => {
     const clientId = String(res.locals.clientId);
     const verdict = limiter.take(clientId, state.faults.rateLimitPerSecond);
     if (!verdict.allowed) {
@@ -410,11 +434,12 @@ function buildStub(options: PopulationStubOptions): { app: express.Express; stat
       return;
     }
     next();
-  });
+  };
+}
 
-  v1.use(parseJson);
-
-  v1.use(async (req, res, next) => {
+/** Records the call's batch size and fields, waits out the latency, then applies the modes that refuse and the injected errors. */
+function simulateUpstream(state: StubState, delays: Delays): express.RequestHandler {
+  return async (req, res, next) => {
     const size = req.method === 'POST' ? batchSizeOf(req.path, req.body) : undefined;
     if (size !== undefined && state.stats.batchSizes.length < MAX_RECORDED_BATCH_SIZES) state.stats.batchSizes.push(size);
     const fields = req.method === 'POST' ? requestedFieldsOf(req.path, req.body) : undefined;
@@ -438,8 +463,11 @@ function buildStub(options: PopulationStubOptions): { app: express.Express; stat
       return;
     }
     next();
-  });
+  };
+}
 
+/** The four lookups: verify and extract, single and batch. */
+function addLookupRoutes(v1: express.Router, now: () => Date): void {
   v1.post('/verify', (req, res) => {
     const body = requireBody(req);
     requirePurpose(body);
@@ -473,10 +501,10 @@ function buildStub(options: PopulationStubOptions): { app: express.Express; stat
     const today = now();
     res.json({ results: ids.map((id) => extractOne(id, fields, today)) });
   });
+}
 
-  app.use('/v1', v1);
-
-  // ----- /admin: token-guarded fault control and counters
+/** /admin: token-guarded fault control and counters. */
+function adminRouter(state: StubState, adminToken: string, parseJson: express.RequestHandler): express.Router {
   const admin = express.Router();
   admin.use((req, res, next) => {
     const token = req.get('x-admin-token') ?? '';
@@ -501,29 +529,24 @@ function buildStub(options: PopulationStubOptions): { app: express.Express; stat
     resetStats(state.stats);
     res.json(state.stats);
   });
-  app.use('/admin', admin);
+  return admin;
+}
 
-  app.use((_req, res) => {
-    sendError(res, 404, 'NOT_FOUND', 'No such endpoint.');
-  });
-
-  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) {
-      next(error);
-      return;
-    }
-    if (error instanceof StubHttpError) {
-      sendError(res, error.status, error.code, error.message, error.details);
-      return;
-    }
-    // body-parser errors carry a `type` and an HTTP status.
-    const type = isRecord(error) && typeof error.type === 'string' ? error.type : '';
-    if (type === 'entity.too.large') sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Bodies are limited to ${BODY_LIMIT}.`);
-    else if (type !== '') sendError(res, 400, 'BAD_REQUEST', 'The body is not valid JSON.');
-    else sendError(res, 500, 'INTERNAL', 'The stub failed.');
-  });
-
-  return { app, state, delays };
+/** Errors as JSON: a StubHttpError as itself, body-parser failures as 413 or 400, anything else 500. */
+function handleError(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  if (res.headersSent) {
+    next(error);
+    return;
+  }
+  if (error instanceof StubHttpError) {
+    sendError(res, error.status, error.code, error.message, error.details);
+    return;
+  }
+  // body-parser errors carry a `type` and an HTTP status.
+  const type = isRecord(error) && typeof error.type === 'string' ? error.type : '';
+  if (type === 'entity.too.large') sendError(res, 413, 'PAYLOAD_TOO_LARGE', `Bodies are limited to ${BODY_LIMIT}.`);
+  else if (type !== '') sendError(res, 400, 'BAD_REQUEST', 'The body is not valid JSON.');
+  else sendError(res, 500, 'INTERNAL', 'The stub failed.');
 }
 
 export interface StartedPopulationStub {

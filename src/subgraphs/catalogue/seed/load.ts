@@ -197,10 +197,18 @@ export interface CatalogueDocuments {
   milestones: MilestoneDocument[];
 }
 
-/** Turns validated seed data into stored documents (denormalised fields filled in). */
-export function toDocuments(data: SeedData): CatalogueDocuments {
-  // Texts repeat (a row's sort and search keys, phase labels, headings, a service's
-  // names): each is folded once per call. Folding was most of this function's time.
+/** Folds Vietnamese text for sort and search keys, remembering each text it has folded. */
+interface Folder {
+  fold(text: string): string;
+  /** foldVietnamese(parts.join(' ')), from the remembered folds of the parts where it can. */
+  foldJoined(parts: string[]): string;
+}
+
+/**
+ * Texts repeat (a row's sort and search keys, phase labels, headings, a service's
+ * names): each is folded once per toDocuments call. Folding was most of its time.
+ */
+function createFolder(): Folder {
   const foldedTexts = new Map<string, string>();
   const fold = (text: string): string => {
     let folded = foldedTexts.get(text);
@@ -215,7 +223,12 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     const folded = parts.map(fold);
     return folded.includes('') ? foldVietnamese(parts.join(' ')) : folded.join(' ');
   };
-  const provinces: ProvinceDocument[] = [
+  return { fold, foldJoined };
+}
+
+/** Both eras of provinces: the 63 before July 2025, then the 34 from it. */
+function provinceDocuments(data: SeedData): ProvinceDocument[] {
+  return [
     ...data.provincesBefore.map((p) => ({
       _id: provinceId.before(p.code),
       code: p.code,
@@ -245,12 +258,15 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
       searchText: foldVietnamese(`${p.name} ${p.kind}`),
     })),
   ];
+}
 
+/** Agencies, each with the predecessors whose successor it is. */
+function agencyDocuments(seedAgencies: SeedAgency[]): AgencyDocument[] {
   const predecessors = new Map<string, string[]>();
-  for (const a of data.agencies) {
+  for (const a of seedAgencies) {
     for (const s of a.successors ?? []) predecessors.set(s.agencyId, [...(predecessors.get(s.agencyId) ?? []), a.id]);
   }
-  const agencies: AgencyDocument[] = data.agencies.map((a) => ({
+  return seedAgencies.map((a) => ({
     _id: a.id,
     name: a.name,
     aliases: a.aliases,
@@ -265,11 +281,10 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     sources: a.sources,
     searchText: foldVietnamese([a.name, ...a.aliases].join(' ')),
   }));
+}
 
-  const currentAgencies = currentAgencyResolver(data.agencies);
-  const today = (ids: string[]): string[] => [...new Set(ids.flatMap(currentAgencies))];
-  const directiveDates = new Map(data.directives.map((d) => [d.id, d.date ?? null]));
-  const directives: DirectiveDocument[] = data.directives.map((d) => ({
+function directiveDocument(d: SeedDirective): DirectiveDocument {
+  return {
     _id: d.id,
     idKey: directiveIdKey(d.id),
     number: d.number,
@@ -292,9 +307,34 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     ambiguities: d.ambiguities ?? [],
     corrections: d.corrections ?? [],
     searchText: foldVietnamese(`${d.id} ${d.number} ${d.title}`),
-  }));
+  };
+}
 
-  const milestones: MilestoneDocument[] = data.milestones.map((m) => ({
+/** What milestone documents need from the rest of the seed data. */
+interface MilestoneContext {
+  directiveDates: Map<string, string | null>;
+  /** The agencies that carry the given ones' work today. */
+  today(ids: string[]): string[];
+  folder: Folder;
+}
+
+/** A milestone's status as stored: province codes become province ids. */
+function milestoneStatus(status: SeedMilestone['status']): MilestoneDocument['status'] {
+  if (!status) return null;
+  return {
+    text: status.text,
+    asOf: status.asOf,
+    state: status.state,
+    counts: (status.counts ?? []).map((c) => ({ ...c, percentText: c.percentText ?? null })),
+    doneProvinceIds: (status.doneProvinceCodes ?? []).map(provinceId.before),
+    pendingProvinceIds: (status.pendingProvinceCodes ?? []).map(provinceId.before),
+    pilotProvinceIds: (status.pilotProvinceCodes ?? []).map(provinceId.before),
+  };
+}
+
+/** A milestone as printed, then the denormalised fields that filters and sorts read. */
+function milestoneDocument(m: SeedMilestone, { directiveDates, today, folder: { fold } }: MilestoneContext): MilestoneDocument {
+  return {
     _id: m.id,
     directiveId: m.directiveId,
     serviceId: m.serviceId,
@@ -315,17 +355,7 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     provinceIds: (m.provinceCodes ?? []).map(provinceId.before),
     due: m.due ?? null,
     carriedOver: m.carriedOver,
-    status: m.status
-      ? {
-          text: m.status.text,
-          asOf: m.status.asOf,
-          state: m.status.state,
-          counts: (m.status.counts ?? []).map((c) => ({ ...c, percentText: c.percentText ?? null })),
-          doneProvinceIds: (m.status.doneProvinceCodes ?? []).map(provinceId.before),
-          pendingProvinceIds: (m.status.pendingProvinceCodes ?? []).map(provinceId.before),
-          pilotProvinceIds: (m.status.pilotProvinceCodes ?? []).map(provinceId.before),
-        }
-      : null,
+    status: milestoneStatus(m.status),
     directiveDate: directiveDates.get(m.directiveId) ?? null,
     leadAgencyTodayIds: today(m.leadAgencyIds),
     coordinatingAgencyTodayIds: today(m.coordinatingAgencyIds),
@@ -345,8 +375,11 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     corrections: m.corrections ?? [],
     source: m.source,
     searchText: fold(m.nameAsPrinted),
-  }));
+  };
+}
 
+/** Services, each with the names its milestones print, its directives and the groups it is part of. */
+function serviceDocuments(data: SeedData, directiveDates: Map<string, string | null>, { fold, foldJoined }: Folder): ServiceDocument[] {
   const partOf = new Map<string, string[]>();
   for (const s of data.services) for (const c of s.componentIds ?? []) partOf.set(c, [...(partOf.get(c) ?? []), s.id]);
   // Grouped once, in input order (a filter per service was O(services × milestones)).
@@ -356,7 +389,7 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     if (group) group.push(m);
     else milestonesOf.set(m.serviceId, [m]);
   }
-  const services: ServiceDocument[] = data.services.map((s) => {
+  return data.services.map((s) => {
     const own = milestonesOf.get(s.id) ?? [];
     const dates = own.map((m) => directiveDates.get(m.directiveId)).filter((d): d is string => Boolean(d)).sort();
     return {
@@ -372,7 +405,20 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
       searchText: foldJoined([s.name, ...own.map((m) => m.nameAsPrinted)]),
     };
   });
+}
 
+/** Turns validated seed data into stored documents (denormalised fields filled in). */
+export function toDocuments(data: SeedData): CatalogueDocuments {
+  const folder = createFolder();
+  const currentAgencies = currentAgencyResolver(data.agencies);
+  const today = (ids: string[]): string[] => [...new Set(ids.flatMap(currentAgencies))];
+  const directiveDates = new Map(data.directives.map((d) => [d.id, d.date ?? null]));
+  const context: MilestoneContext = { directiveDates, today, folder };
+  const provinces = provinceDocuments(data);
+  const agencies = agencyDocuments(data.agencies);
+  const directives = data.directives.map(directiveDocument);
+  const milestones = data.milestones.map((m) => milestoneDocument(m, context));
+  const services = serviceDocuments(data, directiveDates, folder);
   return { provinces, agencies, directives, services, milestones };
 }
 

@@ -1,13 +1,11 @@
-import { readSeedData, toDocuments, validateSeedData, type SeedData } from '../seeds/load';
-import type { SeedMilestone, SeedService } from '../seeds/schema';
-import { generateSyntheticCatalogue, SYNTHETIC_GENERATOR_VERSION, type SyntheticCatalogue } from '../seeds/synthetic';
-import { defaultChunkSize, loadSyntheticCatalogue, readSyntheticMeta, type SyntheticLoadProgress, type SyntheticMeta } from '../seeds/synthetic-load';
-import { loadConfig } from '../src/config';
-import { silentLogger } from '../src/logger';
-import { createProgressReporter, parseSyntheticArgs } from '../src/scripts/seed-synthetic';
-import { foldVietnamese } from '../src/search/fold';
-import { createServer, type GatewayServer } from '../src/server';
-import { openTestDatabase, type TestDatabase } from './support/database';
+import { generateSyntheticCatalogue, SYNTHETIC_GENERATOR_VERSION, type SyntheticCatalogue } from '../../seeds/synthetic';
+import { defaultChunkSize, loadSyntheticCatalogue, readSyntheticMeta, type SyntheticLoadProgress, type SyntheticMeta } from '../../seeds/synthetic-load';
+import { createProgressReporter, parseSyntheticArgs } from '../../seeds/scripts/seed-synthetic';
+import { foldVietnamese } from '../../src/platform/fold';
+import { readSeedData, toDocuments, validateSeedData, type SeedData } from '../../src/subgraphs/catalogue/seed/load';
+import type { SeedMilestone, SeedService } from '../../src/subgraphs/catalogue/seed/schema';
+import { openTestDatabase, type TestDatabase } from '../support/database';
+import { startTestStack } from '../support/stack';
 
 const real = readSeedData();
 
@@ -234,28 +232,29 @@ describe('loading a synthetic catalogue', () => {
   });
 
   it('answers gateway queries over the synthetic data', async () => {
-    const gateway: GatewayServer = await createServer({ config: { ...loadConfig({}), dbRequestTimeoutMs: 5_000 }, database, log: silentLogger });
-    const execute = async (query: string, variables?: Record<string, unknown>) => {
-      const response = await gateway.apollo.executeOperation<Record<string, any>>({ query, variables }, { contextValue: gateway.createContext() });
-      if (response.body.kind !== 'single') throw new Error('expected a single result');
-      expect(response.body.singleResult.errors).toBeUndefined();
-      return response.body.singleResult.data!;
+    const t = await startTestStack({ database });
+    const execute = async <T>(query: string, variables?: Record<string, unknown>): Promise<T> => {
+      const response = await t.graphql<T>(query, variables);
+      expect(response.body.errors).toBeUndefined();
+      expect(response.status).toBe(200);
+      return response.body.data as T;
     };
     try {
       const s = meta.samples;
-      const service = await execute('query($id: ID!) { service(id: $id) { name timeline { id directive { id } } } }', { id: s.serviceId });
+      const service = await execute<{ service: { name: string; timeline: Array<{ id: string; directive: { id: string } }> } }>('query($id: ID!) { service(id: $id) { name timeline { id directive { id } } } }', { id: s.serviceId });
       expect(service.service.timeline).toHaveLength(s.serviceMilestones);
       expect(service.service.name).toMatch(/\(tổng hợp số \d+\)$/);
-      const search = await execute('query($text: String!) { search(text: $text, first: 50) { node { __typename ... on Service { id } } } }', { text: s.searchText });
-      const found = search.search.filter((hit: any) => hit.node.__typename === 'Service').map((hit: any) => hit.node.id);
+      const search = await execute<{ search: Array<{ node: { __typename: string; id?: string } }> }>('query($text: String!) { search(text: $text, first: 50) { node { __typename ... on Service { id } } } }', { text: s.searchText });
+      const found = search.search.filter((hit) => hit.node.__typename === 'Service').map((hit) => hit.node.id as string);
       expect(found.length).toBeGreaterThanOrEqual(s.searchTextServices);
-      expect(found.every((id: string) => id.startsWith('svc-syn-'))).toBe(true);
+      expect(found.every((id) => id.startsWith('svc-syn-'))).toBe(true);
       const directive = await execute('query($id: ID!) { directive(id: $id) { id title } real: directive(id: "406/qd-ttg") { id } }', { id: s.directiveId });
       expect(directive).toMatchObject({ directive: { id: s.directiveId, title: expect.stringContaining('dữ liệu tổng hợp') }, real: { id: '406/QĐ-TTg' } });
-      const breakdown = await execute('{ named: milestoneBreakdown(by: LEAD_AGENCY) { key count } today: milestoneBreakdown(by: LEAD_AGENCY_TODAY) { key count } }');
+      type Breakdown = Array<{ key: string; count: number }>;
+      const breakdown = await execute<{ named: Breakdown; today: Breakdown }>('{ named: milestoneBreakdown(by: LEAD_AGENCY) { key count } today: milestoneBreakdown(by: LEAD_AGENCY_TODAY) { key count } }');
       expect(breakdown.today).not.toEqual(breakdown.named);
     } finally {
-      await gateway.stop();
+      await t.close();
     }
   });
 
@@ -330,6 +329,8 @@ describe('seed:synthetic command line', () => {
       return out.join('');
     };
     expect(steps(false)).toMatch(/^services: 100% 10\/10 services, 100 documents, 0 docs\/s\nindexes: started\nindexes: done in 2\.5 s\n$/);
-    expect(steps(true).split('\n')).toEqual([expect.stringContaining('10/10 services'), expect.stringMatching(/\rindexes +working…\x1b\[K\rindexes +done in 2\.5 s/), '']);
+    // The terminal's erase-to-end-of-line (ESC [K) shown as <ESC>, so the pattern holds no control character.
+    const ttyLines = steps(true).split('\n').map((line) => line.replaceAll('\u001b', '<ESC>'));
+    expect(ttyLines).toEqual([expect.stringContaining('10/10 services'), expect.stringMatching(/\rindexes +working…<ESC>\[K\rindexes +done in 2\.5 s/), '']);
   });
 });
