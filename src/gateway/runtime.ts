@@ -15,6 +15,7 @@ import { createEdgeMetrics } from './edge/metrics';
 import { automaticPersistedQueries, readTrustedDocuments, requestShapePlugin, trustedDocumentsPlugin } from './edge/persisted';
 import { signingPlugin } from './edge/signing';
 import { engineLogger } from './engine-log';
+import { exportCheckPlugin } from './export/check';
 import type { RateLimitStore } from './rate-limit';
 
 export interface RuntimeOptions {
@@ -51,6 +52,7 @@ function edgePlugins(options: RuntimeOptions): GatewayPlugin[] {
     ...limitsPlugin(config.limits, config.production),
     ...(options.secret ? [signingPlugin(options.secret)] : []),
     cacheControlPlugin(),
+    exportCheckPlugin(),
   ];
 }
 

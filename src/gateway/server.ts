@@ -89,7 +89,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (config.corsOrigins.length > 0) app.use('/graphql', cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, maxAge: 600 }));
   if (config.ideEnabled) app.use(createIdeRouter({ assetsDir: findIdeAssets(), examplesDir: findExamplesDir(), graphqlPath: '/graphql' }));
   const parseJson = express.json({ limit: config.limits.maxBodyBytes });
-  const exportCsv = createExportHandler({ runtime, config, log, personalFields: personalFieldsOf(source, config.personalSubgraphs) });
+  const exportCsv = createExportHandler({ runtime, config, log, personalFields: personalFieldsOf(source, config.personalSubgraphs), signed: options.secret !== undefined });
   app.get('/graphql/export.csv', exportCsv);
   app.post('/graphql/export.csv', parseJson, exportCsv);
   app.use('/graphql', parseJson, runtime);

@@ -21,13 +21,15 @@ export interface EdgeState {
   exportPageSize: number | null;
 }
 
-/** The engine's server context: Node's request and our state. Internal calls (the export) pass `exportPageSize` and `requestId`. */
+/** The engine's server context: Node's request and our state. Internal calls (the export) pass `exportPageSize`, `requestId` and `exportCheckOnly`. */
 export interface EdgeServerContext {
   req?: IncomingMessage;
   edge?: EdgeState;
   exportPageSize?: number;
   /** The export's own id, for each of its pages (one id per export in logs and the audit trail); otherwise one is generated. */
   requestId?: string;
+  /** The export's check request: checked like any request, then not executed (src/gateway/export/check.ts). */
+  exportCheckOnly?: boolean;
 }
 
 /** The edge state of a request, from any hook's context. */

@@ -2,27 +2,34 @@ import { randomUUID } from 'node:crypto';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import type { Request, Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
-import { ErrorCode, ERROR_CODES } from '../../platform/errors';
+import { MAX_PAGE_SIZE } from '../../platform/db/paginate';
+import { ErrorCode, ERROR_CODES, isErrorCode } from '../../platform/errors';
 import { sendError } from '../../platform/http/respond';
 import type { Logger } from '../../platform/logger';
-import type { GatewayConfig } from '../config';
-import { trustedText, NOT_ALLOWED_MESSAGE, readTrustedDocuments } from '../edge/persisted';
+import type { ExportLimits, GatewayConfig } from '../config';
+import { NOT_ALLOWED_MESSAGE, readTrustedDocuments, trustedText } from '../edge/persisted';
 import type { EdgeServerContext } from '../edge/state';
 import { cellValue, csvLine, UTF8_BOM } from './csv';
-import { checkPaging, EXPORT_PAGE_SIZE, ExportRefused, exportedOperation, planExport, refusePersonalData, validateExport, type ExportPlan, type ExportRequest } from './plan';
+import { checkPaging, EXPORT_PAGE_SIZE, ExportRefused, exportedOperation, parseChecked, planExport, refusePersonalData, type ExportPlan, type ExportRequest } from './plan';
 
 export interface ExportDependencies {
   runtime: GatewayRuntime;
   config: GatewayConfig;
   /** Fields of subgraphs that hold personal data (never exported), for the supergraph now served. */
   personalFields: () => ReadonlySet<string>;
+  /**
+   * Whether subgraph requests are signed: only the signed identity can tell a
+   * subgraph to allow the export's large pages. Unsigned (a plain gateway
+   * without SUBGRAPH_SECRET), connections are paged in normal pages.
+   */
+  signed: boolean;
   log: Logger;
 }
 
 const DOTTED_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 function readRequest(req: Request): ExportRequest {
-  const source: Record<string, unknown> = req.method === 'GET' ? (req.query as Record<string, unknown>) : ((req.body ?? {}) as Record<string, unknown>);
+  const source: Record<string, unknown> = req.method === 'POST' ? ((req.body ?? {}) as Record<string, unknown>) : (req.query as Record<string, unknown>);
   const { query, path, operationName } = source;
   let variables: unknown = source.variables ?? {};
   if (typeof variables === 'string') {
@@ -33,7 +40,8 @@ function readRequest(req: Request): ExportRequest {
     }
   }
   if (typeof query !== 'string' || query.trim() === '') throw new ExportRefused(ErrorCode.BAD_USER_INPUT, 'Give the GraphQL operation in `query`.');
-  if (typeof path !== 'string' || !DOTTED_PATH.test(path)) throw new ExportRefused(ErrorCode.BAD_USER_INPUT, 'Give in `path` the dotted path of the list to export, e.g. "milestones" or "directive.milestones".');
+  if (typeof path !== 'string' || !DOTTED_PATH.test(path))
+    throw new ExportRefused(ErrorCode.BAD_USER_INPUT, 'Give in `path` the dotted path of the list to export, e.g. "milestones" or "directive.milestones".');
   if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) throw new ExportRefused(ErrorCode.BAD_USER_INPUT, '`variables` must be an object.');
   if (operationName !== undefined && typeof operationName !== 'string') throw new ExportRefused(ErrorCode.BAD_USER_INPUT, '`operationName` must be a string.');
   return { query, variables: variables as Record<string, unknown>, operationName, path: path.split('.') };
@@ -53,7 +61,8 @@ function forwardedHeaders(req: Request): Record<string, string> {
   return headers;
 }
 
-interface PageResult {
+/** What the engine answered one of the export's requests (its check, or a page). */
+interface EngineResult {
   status: number;
   retryAfter: string | null;
   data: Record<string, unknown> | null | undefined;
@@ -93,7 +102,8 @@ class ExportRun {
   private readonly timer: NodeJS.Timeout;
   private stopped: ExportCut | undefined;
   rows = 0;
-  pages = 0;
+  /** Requests the export made of the engine: its check and its pages. */
+  requests = 0;
 
   constructor(
     private readonly res: Response,
@@ -127,98 +137,139 @@ class ExportRun {
   }
 }
 
+/** What every export of one gateway shares. */
+interface ExportSetup {
+  deps: ExportDependencies;
+  limits: ExportLimits;
+  /** The allow-list in trusted-documents mode. */
+  trusted: ReadonlyMap<string, string> | undefined;
+  /** Rows per page of the exported connection. */
+  pageSize: number;
+}
+
+/** One request of the engine on the export's behalf (its check, or a page), under the caller's headers and the export's id. */
+async function askEngine(
+  setup: ExportSetup,
+  req: Request,
+  run: ExportRun,
+  request: ExportRequest,
+  variables: Record<string, unknown>,
+  context: Partial<EdgeServerContext>,
+): Promise<EngineResult> {
+  // The export's request id for every request: the access log, subgraphs and audit see one id per export.
+  const serverContext: EdgeServerContext = { req, requestId: run.requestId, ...context };
+  run.requests += 1;
+  let response: globalThis.Response;
+  let body: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
+  try {
+    response = await setup.deps.runtime.fetch(
+      'http://gateway.internal/graphql',
+      { method: 'POST', headers: forwardedHeaders(req), body: JSON.stringify({ query: request.query, variables, operationName: request.operationName }), signal: run.signal },
+      serverContext,
+    );
+    body = (await response.json().catch(() => ({}))) as typeof body;
+  } catch (error) {
+    // A request abandoned because the export was stopped (deadline, client gone) fails with why it was stopped.
+    run.check();
+    throw error;
+  }
+  run.check();
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), data: body.data, errors: body.errors };
+}
+
+/**
+ * The request read, the allow-list and the operation's choice (a hash look-up
+ * and a token-limited parse: cheap, and clearer messages than the engine's),
+ * the check request, then the plan. A refusal by the engine is answered as
+ * the engine answered it, and undefined returned.
+ */
+async function prepare(setup: ExportSetup, req: Request, res: Response, run: ExportRun): Promise<{ request: ExportRequest; plan: ExportPlan } | undefined> {
+  const { deps, trusted } = setup;
+  const request = readRequest(req);
+  if (trusted && trustedText(trusted, request.query, undefined) === undefined) throw new ExportRefused(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, NOT_ALLOWED_MESSAGE);
+  const document = parseChecked(request.query, deps.config.limits);
+  const operation = exportedOperation(document, request.operationName);
+  const checked = await askEngine(setup, req, run, request, request.variables, { exportCheckOnly: true });
+  if (checked.status !== 200 || (checked.errors?.length ?? 0) > 0) {
+    answerFailed(res, checked);
+    return undefined;
+  }
+  const schema = await deps.runtime.getSchema();
+  refusePersonalData(document, operation, schema, deps.personalFields());
+  const { plan, field } = planExport(document, operation, request.path, setup.limits);
+  if (plan.paging) checkPaging(document, operation, schema, field, request.variables);
+  return { request, plan };
+}
+
+/** Pages through the export, writing rows as they come; a first page that fails as a whole is answered as JSON instead. */
+async function stream(setup: ExportSetup, req: Request, res: Response, run: ExportRun, request: ExportRequest, plan: ExportPlan): Promise<void> {
+  const { maxRows } = setup.limits;
+  const variables = { ...request.variables };
+  if (plan.paging?.firstVariable) variables[plan.paging.firstVariable] = setup.pageSize;
+  const context = plan.paging && setup.deps.signed ? { exportPageSize: EXPORT_PAGE_SIZE } : {};
+  let cursor: string | null = null;
+  for (;;) {
+    const result = await askEngine(setup, req, run, request, variables, context);
+    if (!res.headersSent) {
+      if (!result.data) return answerFailed(res, result);
+      startCsv(res, request, plan, result.errors?.length ?? 0);
+      // Express answers HEAD with the GET route: the headers are the answer, the other pages would go nowhere.
+      if (req.method === 'HEAD') return void res.end();
+    } else if (!result.data) {
+      throw new ExportCut('page', `a page failed: ${String(result.errors?.[0]?.extensions?.code ?? result.status)}`);
+    }
+    const list = valueAt(result.data, request.path);
+    for (const row of plan.rowsAt(list)) {
+      run.rows += 1;
+      if (run.rows > maxRows) throw new ExportCut('rows', `reached EXPORT_MAX_ROWS (${maxRows})`);
+      if (!res.write(csvLine(plan.columns.map((column) => cellValue(row, column.split('.')))))) await drained(res, run.signal);
+      run.check();
+    }
+    const next = plan.paging?.endCursor(list) ?? null;
+    // A cursor that does not move would page forever; the keyset cursors of our connections always move.
+    if (!plan.paging || !next || next === cursor) break;
+    cursor = next;
+    variables[plan.paging.afterVariable] = next;
+  }
+  res.end();
+}
+
 /**
  * `GET|POST /graphql/export.csv`: the list at `path` of a query, as CSV
  * (UTF-8 with BOM, one row per node, dotted columns, lists joined with "; ",
- * formulas neutralised). The operation is checked as /graphql checks it —
- * trusted documents, the token limit, every validation rule, the operation
- * limits — before its columns are planned, and personal data is refused
+ * formulas neutralised). Off the allow-list (trusted documents), the
+ * operation is refused unread. It then goes through the engine as a check
+ * request (src/gateway/export/check.ts): the caller is authenticated and
+ * charged, and the document meets the token limit, every validation rule and
+ * the operation limits exactly as on /graphql, without executing. Only then
+ * are its columns planned, and personal data and oversized pages refused,
  * before anything runs. Each page then runs through the engine like any
- * request: authenticated, charged to the caller's rate limit, with the
- * request deadline. Only the connection at `path` gets large pages, one page
- * in memory at a time, waiting for the client to drain each; the whole export
- * has a deadline (EXPORT_TIMEOUT_MS) and a row budget (EXPORT_MAX_ROWS).
+ * request: charged to the caller's rate limit, with the request deadline.
+ * Only the connection at `path` gets large pages, one page in memory at a
+ * time, waiting for the client to drain each; the whole export has a
+ * deadline (EXPORT_TIMEOUT_MS) and a row budget (EXPORT_MAX_ROWS).
  */
 export function createExportHandler(deps: ExportDependencies) {
-  const trusted = deps.config.trustedDocumentsFile ? readTrustedDocuments(deps.config.trustedDocumentsFile) : undefined;
   const limits = deps.config.export;
-  // The row after the budget is fetched only to learn that the budget was exceeded.
-  const pageSize = Math.min(EXPORT_PAGE_SIZE, limits.maxRows + 1);
-
-  const prepare = async (req: Request): Promise<{ request: ExportRequest; plan: ExportPlan }> => {
-    const request = readRequest(req);
-    if (trusted && trustedText(trusted, request.query, undefined) === undefined) throw new ExportRefused(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, NOT_ALLOWED_MESSAGE);
-    const schema = await deps.runtime.getSchema();
-    const document = validateExport(request.query, schema, deps.config.limits, deps.config.production);
-    const operation = exportedOperation(document, request.operationName);
-    refusePersonalData(document, operation, schema, deps.personalFields());
-    const { plan, field } = planExport(document, operation, request.path, limits);
-    if (plan.paging) checkPaging(document, operation, schema, field, request.variables);
-    return { request, plan };
+  const setup: ExportSetup = {
+    deps,
+    limits,
+    trusted: deps.config.trustedDocumentsFile ? readTrustedDocuments(deps.config.trustedDocumentsFile) : undefined,
+    // The row after the budget is fetched only to learn that the budget was exceeded.
+    pageSize: Math.min(deps.signed ? EXPORT_PAGE_SIZE : MAX_PAGE_SIZE, limits.maxRows + 1),
   };
-
-  const page = async (req: Request, run: ExportRun, request: ExportRequest, variables: Record<string, unknown>, paged: boolean): Promise<PageResult> => {
-    // The export's request id for every page: the access log, subgraphs and audit see one id per export.
-    const serverContext: EdgeServerContext = { req, requestId: run.requestId, ...(paged ? { exportPageSize: EXPORT_PAGE_SIZE } : {}) };
-    run.pages += 1;
-    let response: globalThis.Response;
-    let body: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
-    try {
-      response = await deps.runtime.fetch(
-        'http://gateway.internal/graphql',
-        { method: 'POST', headers: forwardedHeaders(req), body: JSON.stringify({ query: request.query, variables, operationName: request.operationName }), signal: run.signal },
-        serverContext,
-      );
-      body = (await response.json().catch(() => ({}))) as typeof body;
-    } catch (error) {
-      // A page abandoned because the export was stopped (deadline, client gone) fails with why it was stopped.
-      run.check();
-      throw error;
-    }
-    run.check();
-    return { status: response.status, retryAfter: response.headers.get('retry-after'), data: body.data, errors: body.errors };
-  };
-
-  /** Pages through the export, writing rows as they come; a first page that fails as a whole is answered as JSON instead. */
-  const stream = async (req: Request, res: Response, run: ExportRun, request: ExportRequest, plan: ExportPlan): Promise<void> => {
-    const variables = { ...request.variables };
-    if (plan.paging?.firstVariable) variables[plan.paging.firstVariable] = pageSize;
-    let cursor: string | null = null;
-    for (;;) {
-      const result = await page(req, run, request, variables, plan.paging !== undefined);
-      if (!res.headersSent) {
-        if (!result.data) return answerFailedPage(res, result);
-        startCsv(res, request, plan, result.errors?.length ?? 0);
-      } else if (!result.data) {
-        throw new ExportCut('page', `a page failed: ${String(result.errors?.[0]?.extensions?.code ?? result.status)}`);
-      }
-      const list = valueAt(result.data, request.path);
-      for (const row of plan.rowsAt(list)) {
-        run.rows += 1;
-        if (run.rows > limits.maxRows) throw new ExportCut('rows', `reached EXPORT_MAX_ROWS (${limits.maxRows})`);
-        if (!res.write(csvLine(plan.columns.map((column) => cellValue(row, column.split('.')))))) await drained(res, run.signal);
-        run.check();
-      }
-      const next = plan.paging?.endCursor(list) ?? null;
-      // A cursor that does not move would page forever; the keyset cursors of our connections always move.
-      if (!plan.paging || !next || next === cursor) break;
-      cursor = next;
-      variables[plan.paging.afterVariable] = next;
-    }
-    res.end();
-  };
-
   return async (req: Request, res: Response): Promise<void> => {
     const run = new ExportRun(res, limits.timeoutMs);
     res.setHeader('x-request-id', run.requestId);
     res.setHeader('cache-control', 'no-store');
     let path = '';
     try {
-      const { request, plan } = await prepare(req);
-      path = request.path.join('.');
-      run.check();
-      await stream(req, res, run, request, plan);
-      if (res.headersSent) deps.log.info('csv export', { requestId: run.requestId, path, rows: run.rows, pages: run.pages, ms: Math.round(performance.now() - run.startedAt) });
+      const prepared = await prepare(setup, req, res, run);
+      if (!prepared) return;
+      path = prepared.request.path.join('.');
+      await stream(setup, req, res, run, prepared.request, prepared.plan);
+      if (res.headersSent)
+        deps.log.info('csv export', { requestId: run.requestId, path, rows: run.rows, requests: run.requests, ms: Math.round(performance.now() - run.startedAt) });
     } catch (error) {
       failed(deps.log, res, run, path, error);
     } finally {
@@ -227,14 +278,17 @@ export function createExportHandler(deps: ExportDependencies) {
   };
 }
 
-/** The first page failed as a whole (rate limit, deadline, access): its status and errors as JSON, no CSV. */
-function answerFailedPage(res: Response, result: PageResult): void {
+/** The check or the first page failed as a whole (rate limit, limits, deadline, access): its status and errors as JSON, no CSV. */
+function answerFailed(res: Response, result: EngineResult): void {
   if (result.retryAfter) res.setHeader('retry-after', result.retryAfter);
-  res.status(result.status >= 400 ? result.status : ERROR_CODES.BAD_USER_INPUT.status).json({ errors: result.errors ?? [] });
+  const code = result.errors?.[0]?.extensions?.code;
+  // Legacy clients get request errors with 200; the export's caller always gets the code's status.
+  const status = result.status >= 400 ? result.status : isErrorCode(code) ? ERROR_CODES[code].status : ERROR_CODES.BAD_USER_INPUT.status;
+  res.status(status).json({ errors: result.errors ?? [] });
 }
 
 function failed(log: Logger, res: Response, run: ExportRun, path: string, error: unknown): void {
-  const fields = { requestId: run.requestId, path, rows: run.rows, pages: run.pages, ms: Math.round(performance.now() - run.startedAt) };
+  const fields = { requestId: run.requestId, path, rows: run.rows, requests: run.requests, ms: Math.round(performance.now() - run.startedAt) };
   if (error instanceof ExportCut) {
     if (error.reason === 'client') log.info('csv export abandoned by the client', fields);
     else log.warn('csv export cut', { ...fields, reason: error.message });

@@ -1,12 +1,9 @@
 import {
-  GraphQLError,
   GraphQLInt,
   Kind,
   TypeInfo,
   getNamedType,
   getVariableValues,
-  specifiedRules,
-  validate,
   valueFromAST,
   visit,
   visitWithTypeInfo,
@@ -20,7 +17,7 @@ import {
 import { MAX_EXPORT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../platform/db/paginate';
 import { CodedError, ErrorCode, ERROR_CODES } from '../../platform/errors';
 import type { ExportLimits, OperationLimits } from '../config';
-import { operationRules, parseOperation } from '../edge/limits';
+import { parseOperation } from '../edge/limits';
 import { columnsOf, fragmentsOf, operationOf, TooManyColumnsError } from './csv';
 
 /** What the export was asked: the operation, and the dotted path of the list in `data`. */
@@ -51,45 +48,27 @@ function bad(message: string): ExportRefused {
   return new ExportRefused(ErrorCode.BAD_USER_INPUT, message);
 }
 
+const PAGE_INFO_ALIASED = 'Fields under `pageInfo` cannot be aliased in an export: it follows `hasNextPage` and `endCursor` as the server wrote them.';
+
+function aliased(field: FieldNode): boolean {
+  return field.alias !== undefined && field.alias.value !== field.name.value;
+}
+
 /** Rows per page of the exported connection. */
 export const EXPORT_PAGE_SIZE = MAX_EXPORT_PAGE_SIZE;
 
-/** What graphql-js appends to a misspelt name; hidden in production as /graphql hides it (it reveals the schema). */
-const SUGGESTION = /\s*Did you mean .+\?/g;
-
-/** A validation or limit error as the export's refusal (graphql-armor marks its own with OPERATION_LIMIT_EXCEEDED). */
-function refusalOf(error: GraphQLError, production: boolean): ExportRefused {
-  const limit = error.extensions.code === ErrorCode.OPERATION_LIMIT_EXCEEDED;
-  // graphql-armor words its limit errors as syntax errors; they are not.
-  const message = error.message.replace(/^Syntax Error: /, '');
-  return new ExportRefused(limit ? ErrorCode.OPERATION_LIMIT_EXCEEDED : ErrorCode.GRAPHQL_VALIDATION_FAILED, production ? message.replace(SUGGESTION, '') : message);
-}
-
 /**
- * Parses and validates the operation as /graphql would (the token limit, every
- * standard rule including NoFragmentCycles, the operation limits), before any
- * planning: a hostile document is refused while it is still cheap. The limit
- * rules throw their first rejection (graphql-armor's propagateOnRejection),
- * which ends validation at once; that is a refusal too, not a server error.
+ * The export's document, parsed under the token limit (linear, bounded). It is
+ * validated by the engine, as /graphql validates, in the export's check
+ * request (src/gateway/export/check.ts) before anything is planned from it.
  */
-export function validateExport(query: string, schema: GraphQLSchema, limits: OperationLimits, production: boolean): DocumentNode {
-  let document: DocumentNode;
+export function parseChecked(query: string, limits: OperationLimits): DocumentNode {
   try {
-    document = parseOperation(query, limits);
+    return parseOperation(query, limits);
   } catch (error) {
     if (error instanceof CodedError) throw new ExportRefused(ErrorCode.OPERATION_LIMIT_EXCEEDED, error.message);
     throw new ExportRefused(ErrorCode.GRAPHQL_PARSE_FAILED, (error as Error).message);
   }
-  let errors: readonly GraphQLError[];
-  try {
-    errors = validate(schema, document, [...specifiedRules, ...operationRules(limits)], { maxErrors: 10 });
-  } catch (error) {
-    if (error instanceof GraphQLError) throw refusalOf(error, production);
-    throw error;
-  }
-  const first = errors.find((e) => e.extensions.code === ErrorCode.OPERATION_LIMIT_EXCEEDED) ?? errors[0];
-  if (first) throw refusalOf(first, production);
-  return document;
 }
 
 /** The operation to export: the only one, or the one `operationName` names; a query. */
@@ -183,8 +162,12 @@ export function planExport(document: DocumentNode, operation: OperationDefinitio
 
   const afterVariable = variableOf(field, 'after');
   const pageInfo = child(field, 'pageInfo');
+  // Said plainly here; checkPaging finds aliases deeper in (fragments on PageInfo).
+  if (pageInfo?.selectionSet?.selections.some((s) => s.kind === Kind.FIELD && aliased(s))) throw bad(PAGE_INFO_ALIASED);
   if (!afterVariable || !pageInfo || !child(pageInfo, 'endCursor') || !child(pageInfo, 'hasNextPage')) {
-    throw bad(`To export the connection at "${path.join('.')}", pass \`after: $after\` (a declared String variable) and select \`pageInfo { hasNextPage endCursor }\`; the export then pages through all of it.`);
+    throw bad(
+      `To export the connection at "${path.join('.')}", pass \`after: $after\` (a declared String variable) and select \`pageInfo { hasNextPage endCursor }\`; the export then pages through all of it.`,
+    );
   }
   const plan: ExportPlan = {
     columns: columns(connectionRows.selectionSet),
@@ -232,7 +215,7 @@ export function checkPaging(document: DocumentNode, operation: OperationDefiniti
       },
       Field(node) {
         const parent = typeInfo.getParentType();
-        if (parent && getNamedType(parent).name === 'PageInfo' && node.alias && node.alias.value !== node.name.value) throw bad('Fields under `pageInfo` cannot be aliased in an export.');
+        if (parent && getNamedType(parent).name === 'PageInfo' && aliased(node)) throw bad(PAGE_INFO_ALIASED);
         if (node === exported) return;
         const argument = node.arguments?.find((a) => a.name.value === 'first');
         const first: unknown = argument && valueFromAST(argument.value, GraphQLInt, values);
