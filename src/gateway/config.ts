@@ -37,6 +37,8 @@ export interface OperationLimits {
   maxCost: number;
   maxTokens: number;
   maxDirectives: number;
+  /** The same field or fragment selected more than this many times in one selection set is refused (validation of repeats is quadratic). */
+  maxRepeatedSelections: number;
   /** Largest request body, in bytes. */
   maxBodyBytes: number;
   /** Longest a request may take before the caller gets 503 EXECUTION_TIMEOUT. */
@@ -129,6 +131,7 @@ function readLimits(env: Env): OperationLimits {
     maxCost: readInt(env, 'LIMIT_MAX_COST', 10_000, 1, 10_000_000),
     maxTokens: readInt(env, 'LIMIT_MAX_TOKENS', 3_000, 10, 1_000_000),
     maxDirectives: readInt(env, 'LIMIT_MAX_DIRECTIVES', 50, 0, 10_000),
+    maxRepeatedSelections: readInt(env, 'LIMIT_MAX_REPEATED_SELECTIONS', 10, 1, 10_000),
     maxBodyBytes: readInt(env, 'LIMIT_MAX_BODY_BYTES', 100_000, 1_000, 10_000_000),
     executionTimeoutMs: readInt(env, 'EXECUTION_TIMEOUT_MS', 15_000, 50, 600_000),
   };

@@ -31,11 +31,15 @@ describe('operation limits, rate limits and CORS', () => {
       ['too deep', { query: `{ directive(id: "406/QĐ-TTg") { ${deep} } }` }],
       ['alias bomb', { query: `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: health { database }`).join(' ')} }` }],
       ['too many tokens', { query: `{ directives(first: 1) { nodes { ${'id '.repeat(4_000)} } } }` }],
+      ['the same field 300 times (quadratic to validate)', { query: `{ directive(id: "406/QĐ-TTg") { ${'milestones { id } '.repeat(300)} } }` }],
       ['nested fragments', { query: `query { directive(id: "406/QĐ-TTg") { ...F0 } } ${Array.from({ length: 20 }, (_, i) => `fragment F${i} on Directive { milestones { directive { ${i < 19 ? `...F${i + 1}` : 'id'} } } }`).join(' ')}` }],
     ];
     for (const [what, body] of hostile) {
+      const started = performance.now();
       const response = await post(t, body);
       expect([what, response.status, await codeOf(response)]).toEqual([what, 400, 'OPERATION_LIMIT_EXCEEDED']);
+      // Refused before the expensive work, not after it.
+      expect([what, performance.now() - started < 1_000]).toEqual([what, true]);
     }
     // Clients that accept only the legacy application/json get the same error with 200, as GraphQL over HTTP recommends.
     const legacy = await post(t, hostile[0]?.[1], { accept: 'application/json' });
