@@ -5,10 +5,11 @@ import type { DatabaseActivity } from './commands';
 import { endpointFor, type Endpoint, type EndpointContext } from './endpoints';
 import { checkRequest, underLoad, type CheckResult } from './load';
 import type { BenchOperation } from './operations';
-import { TARGETS, type Measurement, type SizeResult, type TargetName } from './results';
+import type { Measurement, SizeResult, TargetName } from './results';
 import type { RunningTargets } from './targets';
 
 export interface MeasureSettings {
+  targets: readonly TargetName[];
   connections: number;
   durationSeconds: number;
   loadMaxSeconds: number;
@@ -55,7 +56,7 @@ async function settle(targets: RunningTargets): Promise<void> {
   const urls = [targets.shipped.commands, targets.naive.commands, targets.rest.commands];
   let last = await Promise.all(urls.map(activity));
   for (let quiet = 0; quiet < 3; ) {
-    await sleep(250);
+    await sleep(150);
     const now = await Promise.all(urls.map(activity));
     quiet = now.every((a, i) => a.running === 0 && a.commands === last[i]?.commands) ? quiet + 1 : 0;
     last = now;
@@ -98,16 +99,24 @@ function alwaysRuns(target: TargetName, op: BenchOperation): boolean {
   return target === 'gateway' && op.growth === 'flat';
 }
 
-type Timing = Pick<Measurement, 'mode' | 'requests' | 'requestsPerSecond' | 'p50Ms' | 'p99Ms' | 'errors' | 'note'>;
+type Timing = Pick<Measurement, 'mode' | 'requests' | 'requestsPerSecond' | 'p50Ms' | 'p99Ms' | 'errors' | 'note' | 'databaseCommandsUnderLoad'>;
 
-/** Under load, unless the check request was too slow for that; then its one time is the measurement. */
+/**
+ * Under load, unless the check request was too slow for that; then its one
+ * time is the measurement. The database commands sent during the load (and by
+ * the requests still running when it stopped) are counted too: fewer per
+ * request than the check request sent means concurrent requests were merged.
+ */
 async function timing(run: SizeRun, endpoint: Endpoint, check: CheckResult): Promise<Timing> {
   const { settings } = run;
   const single = (note: string, errors = 0): Timing => ({ mode: 'single', requests: 1, requestsPerSecond: 1000 / check.ms, p50Ms: check.ms, p99Ms: check.ms, errors, note });
   if (check.ms > settings.loadMaxSeconds * 1000) return single(`one request took ${(check.ms / 1000).toFixed(1)} s: not put under load`);
+  const before = (await activity(endpoint.commandsUrl)).commands;
   const loaded = await underLoad(endpoint.request, { connections: settings.connections, durationSeconds: settings.durationSeconds, timeoutSeconds: settings.loadMaxSeconds * 20 });
+  await settle(run.context.targets);
+  const sent = (await activity(endpoint.commandsUrl)).commands - before;
   if (loaded.requests === 0) return single(`no request completed within ${settings.durationSeconds} s of load`, loaded.errors);
-  return { mode: 'load', ...loaded };
+  return { mode: 'load', ...loaded, databaseCommandsUnderLoad: Math.round((sent / loaded.requests) * 100) / 100 };
 }
 
 interface Outcome {
@@ -142,7 +151,7 @@ async function measureOne(run: SizeRun, target: TargetName, op: BenchOperation, 
 function logMeasurement(run: SizeRun, m: Measurement): void {
   run.log(
     `  ${m.operation.padEnd(18)} ${m.target.padEnd(8)} ${m.mode.padEnd(6)} ${m.requestsPerSecond.toFixed(1).padStart(8)} req/s  p50 ${m.p50Ms.toFixed(1)} ms  p99 ${m.p99Ms.toFixed(1)} ms  ` +
-      `errors ${m.errors}  db ${m.databaseCommands}${m.upstreamCalls === undefined ? '' : `  upstream ${m.upstreamCalls}`}${m.sameJsonAsGateway ? '' : '  JSON DIFFERS'}`,
+      `errors ${m.errors}  db ${m.databaseCommands}${m.databaseCommandsUnderLoad === undefined ? '' : ` (${m.databaseCommandsUnderLoad} under load)`}${m.upstreamCalls === undefined ? '' : `  upstream ${m.upstreamCalls}`}${m.sameJsonAsGateway ? '' : '  JSON DIFFERS'}`,
   );
 }
 
@@ -150,7 +159,7 @@ function logMeasurement(run: SizeRun, m: Measurement): void {
 export async function measureOperations(run: SizeRun, operations: readonly BenchOperation[], result: SizeResult): Promise<void> {
   for (const op of operations) {
     let gatewayData: unknown;
-    for (const target of TARGETS) {
+    for (const target of run.settings.targets) {
       const outcome = await measureOne(run, target, op, gatewayData);
       if (target === 'gateway') gatewayData = outcome.data;
       if (outcome.measurement) {

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { OPERATIONS } from './operations';
+import { TARGETS, type TargetName } from './results';
 
 export interface BenchOptions {
   /** 0 = the curated seed data alone; N = N synthetic services on top of it. */
@@ -21,6 +22,8 @@ export interface BenchOptions {
   /** How long a gateway flat operation's check request may take before it is reported as slower than that. */
   flatTimeoutSeconds: number;
   operations: string[] | undefined;
+  /** The targets to measure (default all); the gateway always runs: the others' JSON is compared with its. */
+  targets: TargetName[];
   outDir: string;
   /** With --profile DIR: the shipped gateway and subgraphs run with `--cpu-prof`, their profiles in DIR. */
   profileDir: string | undefined;
@@ -38,7 +41,7 @@ export const ROOT = existsSync(resolve(__dirname, '..', 'package.json')) ? resol
 
 const USAGE = `Usage: npm run bench -- [--sizes 0,1000] [--seed 1] [--connections 4] [--duration 10]
                        [--load-max-seconds 5] [--compare-max-services 10000] [--budget-seconds 60] [--flat-timeout-seconds 300]
-                       [--operations a,b] [--out bench] [--profile DIR] [--report-only]
+                       [--operations a,b] [--targets gateway,subgraph,apollo,rest,naive] [--out bench] [--profile DIR] [--report-only]
   --sizes 0 means the curated seed data alone; N adds N synthetic services (npm run seed:synthetic).`;
 
 type NumericOption = 'seed' | 'connections' | 'durationSeconds' | 'loadMaxSeconds' | 'compareMaxServices' | 'budgetSeconds' | 'flatTimeoutSeconds';
@@ -65,6 +68,7 @@ export function defaultBenchOptions(): BenchOptions {
     budgetSeconds: 60,
     flatTimeoutSeconds: 300,
     operations: undefined,
+    targets: [...TARGETS],
     outDir: resolve(ROOT, 'bench'),
     profileDir: undefined,
     stubLatencyMs: 20,
@@ -84,6 +88,13 @@ function operationNames(value: string | undefined): string[] {
   const unknown = names.filter((name) => !OPERATIONS.some((op) => op.name === name));
   if (unknown.length > 0) throw new Error(`unknown operation(s) ${unknown.join(', ')}; known: ${OPERATIONS.map((op) => op.name).join(', ')}`);
   return names;
+}
+
+function targetNames(value: string | undefined): TargetName[] {
+  const names = (value ?? '').split(',').map((name) => name.trim());
+  const unknown = names.filter((name) => !(TARGETS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`unknown target(s) ${unknown.join(', ')}; known: ${TARGETS.join(', ')}`);
+  return TARGETS.filter((target) => target === 'gateway' || names.includes(target));
 }
 
 function folder(flag: string, value: string | undefined): string {
@@ -108,6 +119,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       options.sizes = (value ?? '').split(',').map((part) => wholeNumber('--sizes', part.trim(), 0, 1_000_000));
     } else if (flag === '--operations') {
       options.operations = operationNames(value);
+    } else if (flag === '--targets') {
+      options.targets = targetNames(value);
     } else if (flag === '--out') {
       options.outDir = folder(flag, value);
     } else if (flag === '--profile') {

@@ -11,19 +11,20 @@ export function sizeTable(results: BenchResults, size: SizeResult): string[] {
   const lines = [
     `### ${sizeTitle(size)}`,
     '',
-    size.loadSeconds === null ? `Database \`${size.database}\`.` : `Database \`${size.database}\`, loaded in ${fmt(size.loadSeconds, 0)} s in this run.`,
+    `${size.loadSeconds === null ? `Database \`${size.database}\`.` : `Database \`${size.database}\`, loaded in ${fmt(size.loadSeconds, 0)} s in this run.`}${size.loadAverage ? ` Load average when it finished: ${size.loadAverage.join(', ')} (1, 5, 15 min; ${results.machine.cpus} CPUs).` : ''}`,
     '',
     ...(size.invocation ? [`Measured separately and merged in: ${size.invocation}.`, ''] : []),
-    '| Operation | Target | Mode | Requests | req/s | p50 ms | p99 ms | Errors | DB commands / op | Upstream calls / op | Same JSON as the gateway |',
-    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| Operation | Target | Mode | Requests | req/s | p50 ms | p99 ms | Errors | DB commands / op | under load | Upstream calls / op | Same JSON as the gateway |',
+    '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   for (const op of results.operations) {
     for (const m of size.measurements.filter((x) => x.operation === op.name)) {
       lines.push(
-        `| ${op.name} | ${TARGET_LABELS[m.target]} | ${m.mode} | ${m.requests.toLocaleString('en')} | ${fmt(m.requestsPerSecond)} | ${fmt(m.p50Ms)} | ${fmt(m.p99Ms)} | ${m.errors} | ${m.databaseCommands} | ${m.upstreamCalls ?? '–'} | ${m.sameJsonAsGateway ? 'yes' : '**no**'} |`,
+        `| ${op.name} | ${TARGET_LABELS[m.target]} | ${m.mode} | ${m.requests.toLocaleString('en')} | ${fmt(m.requestsPerSecond)} | ${fmt(m.p50Ms)} | ${fmt(m.p99Ms)} | ${m.errors} | ${m.databaseCommands} | ${m.databaseCommandsUnderLoad === undefined ? '–' : fmt(m.databaseCommandsUnderLoad, 2)} | ${m.upstreamCalls ?? '–'} | ${m.sameJsonAsGateway ? 'yes' : '**no**'} |`,
       );
     }
   }
+  lines.push('', '"under load": database commands sent during the load ÷ requests completed; below the check request\'s count when concurrent identical requests were merged into one subgraph request.');
   if (size.skipped.length > 0) {
     lines.push('', 'Not measured at this size:', '');
     for (const s of size.skipped) lines.push(`- ${s.operation}, ${TARGET_LABELS[s.target]}: ${s.reason}`);
@@ -84,7 +85,8 @@ export function citizenTable(results: BenchResults): string[] {
   return lines;
 }
 
-const latencyRow = (what: string, sample: LatencySample): string => `| ${what} | ${sample.requests.toLocaleString('en')} | ${fmt(sample.p50Ms)} | ${fmt(sample.p99Ms)} |`;
+const latencyRow = (what: string, sample: LatencySample): string =>
+  sample.requests === 0 ? `| ${what} | 0 | – | – |` : `| ${what} | ${sample.requests.toLocaleString('en')} | ${fmt(sample.p50Ms)} | ${fmt(sample.p99Ms)} |`;
 
 /** Issue #14 item 4: the same 1,000 lookups through the gateway, the subgraph alone, and straight to the stub. */
 export function citizenBatchTable(results: BenchResults): string[] {

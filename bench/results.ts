@@ -26,6 +26,12 @@ export interface Measurement {
   errors: number;
   /** Database commands one request sent, counted by the clients of the subgraphs (or of the REST floor) behind the target. */
   databaseCommands: number;
+  /**
+   * Commands sent during the load divided by the requests completed. Below
+   * `databaseCommands` when concurrent identical requests were merged into one
+   * subgraph request (our gateway deduplicates in-flight subgraph queries).
+   */
+  databaseCommandsUnderLoad?: number;
   /** The response's data equals the gateway's on the check request. */
   sameJsonAsGateway: boolean;
   /** Citizen operations: calls the population stub received for one request. */
@@ -44,6 +50,8 @@ export interface SizeResult {
   loadSeconds: number | null;
   /** Set when this size was measured by a separate `npm run bench` invocation and merged in: its command line and date. */
   invocation?: string;
+  /** The machine's 1, 5 and 15 minute load averages when this size finished: other work on the machine shows here. */
+  loadAverage?: number[];
   measurements: Measurement[];
   skipped: Array<{ operation: string; target: TargetName; reason: string }>;
 }

@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus, platform, totalmem } from 'node:os';
+import { cpus, loadavg, platform, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/platform/db/embedded';
@@ -117,6 +117,7 @@ async function benchSize(shared: Shared, services: number, results: BenchResults
       log('  citizen batches: citizens-1000 one at a time, through the gateway, the subgraph and straight to the stub');
       results.citizenBatches = await timeCitizenBatches(citizens1000, context, shared.stubUrl, options.durationSeconds);
     }
+    result.loadAverage = loadavg().map((n) => Math.round(n * 100) / 100);
     return result;
   } finally {
     await context.targets.stop();
