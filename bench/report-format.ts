@@ -28,7 +28,7 @@ export function describeBench(results: BenchResults): string[] {
   return [
     `- **Machine:** ${m.cpus} CPUs (\`nproc\`), ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.platform}.`,
     `- **Database:** ${results.database.kind}, ${results.database.version}.`,
-    `- **Load:** autocannon, ${s.connections} connections, ${s.durationSeconds} s per operation and target, after one check request (warm-up, JSON comparison, command count). A check request slower than ${s.loadMaxSeconds} s is reported alone (mode \`single\`).`,
+    `- **Load:** autocannon, ${s.connections} connection${s.connections === 1 ? '' : 's'}, ${s.durationSeconds} s per operation and target, after one check request (warm-up, JSON comparison, command count). A check request slower than ${s.loadMaxSeconds} s is reported alone (mode \`single\`).`,
     '- **Targets,** each in its own process: our gateway as it ships (`node dist/src/main.js` with `SUPERGRAPH_FILE`, request log off); the owning subgraph called directly with signed requests; @apollo/gateway 2.14 over the same supergraph and subgraphs; the REST floor; our gateway over naive subgraphs.',
     `- **Population stub:** ${s.stubLatencyMs} ms latency, no jitter, no rate limit; the connector sends at most ${s.upstreamBatchLimit} IDs per upstream call.`,
     `- **Synthetic data:** \`npm run seed:synthetic\`, seed ${s.seed}, on top of the curated catalogue.`,
