@@ -1,11 +1,12 @@
 /**
- * The benchmark's fixed mix of operations. Each is one GraphQL operation (run
- * by the shipped and the naive gateway) and the hand-written REST route that
- * returns the same JSON (bench/rest-floor.ts). The values they ask for come
- * from the catalogue under test (`BenchSamples`), so the same mix runs on the
- * curated seed data and on every synthetic size.
+ * The benchmark's fixed mix of operations. Each is one GraphQL operation, sent
+ * to every target that serves its subgraph (the gateways, and the subgraph
+ * itself directly), and for catalogue operations the hand-written REST route
+ * that returns the same JSON (bench/rest-floor.ts). The values they ask for
+ * come from the catalogue under test (`BenchSamples`), so the same mix runs on
+ * the curated seed data and on every synthetic size.
  */
-import { sampleCitizenIds } from '../src/connectors/population/stub/generator';
+import { sampleCitizenIds } from '../src/stubs/population/generator';
 
 /** Ids the operations ask for: recorded by the synthetic generator, or the curated ones. */
 export interface BenchSamples {
@@ -37,8 +38,12 @@ export const CURATED_SAMPLES: BenchSamples = {
  */
 export type Growth = 'flat' | 'linear' | 'upstream';
 
+/** The subgraph that owns every root field of an operation: where a direct request goes. */
+export type OwningSubgraph = 'catalogue' | 'population';
+
 export interface BenchOperation {
   name: string;
+  subgraph: OwningSubgraph;
   /** One line for RESULTS.md. */
   description: string;
   growth: Growth;
@@ -48,7 +53,7 @@ export interface BenchOperation {
   variables(samples: BenchSamples): Record<string, unknown>;
   /** Needs an API key with the OFFICER role. */
   officer?: boolean;
-  /** Citizen lookups: how many IDs. No REST floor: the floor is the upstream itself, reported separately. */
+  /** Citizen lookups: how many IDs. No REST floor: the floor is the upstream itself, measured separately. */
   citizenIds?: number;
 }
 
@@ -57,6 +62,7 @@ export const PAGE_SIZE = 20;
 export const OPERATIONS: readonly BenchOperation[] = [
   {
     name: 'directive',
+    subgraph: 'catalogue',
     description: 'A directive with its milestones, each with its lead agencies and phases',
     growth: 'flat',
     nested: true,
@@ -76,6 +82,7 @@ export const OPERATIONS: readonly BenchOperation[] = [
   },
   {
     name: 'service-list',
+    subgraph: 'catalogue',
     description: `A page of ${PAGE_SIZE} services filtered by directive, each with its directives`,
     growth: 'flat',
     nested: true,
@@ -90,6 +97,7 @@ export const OPERATIONS: readonly BenchOperation[] = [
   },
   {
     name: 'service-timeline',
+    subgraph: 'catalogue',
     description: 'A service by id with its timeline across directives, lead agencies as named then and today',
     growth: 'flat',
     nested: true,
@@ -110,6 +118,7 @@ export const OPERATIONS: readonly BenchOperation[] = [
   },
   {
     name: 'province-dashboard',
+    subgraph: 'catalogue',
     description: `A current province, the old units it was formed from, its first ${PAGE_SIZE} done milestones and its status breakdown`,
     growth: 'linear',
     nested: false,
@@ -125,6 +134,7 @@ export const OPERATIONS: readonly BenchOperation[] = [
   },
   {
     name: 'breakdown',
+    subgraph: 'catalogue',
     description: 'Milestones by lead agency (as it is today) and by status',
     growth: 'linear',
     nested: false,
@@ -136,6 +146,7 @@ export const OPERATIONS: readonly BenchOperation[] = [
   },
   {
     name: 'search',
+    subgraph: 'catalogue',
     description: 'Accent-insensitive search, first 10 hits across services, directives, agencies and provinces',
     growth: 'linear',
     nested: false,
@@ -154,7 +165,24 @@ export const OPERATIONS: readonly BenchOperation[] = [
     variables: (s) => ({ text: s.searchText }),
   },
   {
+    name: 'agency',
+    subgraph: 'catalogue',
+    description: 'A ministry by id with the bodies that carry its work today: one primary-key lookup, so the database takes the least time and the gateway its largest share',
+    growth: 'flat',
+    nested: false,
+    query: `query Agency($id: ID!) {
+  agency(id: $id) {
+    id name kind aliases dissolvedOn
+    currentAgencies { id name }
+  }
+}`,
+    // The same ministry at every size (the curated sample, in every catalogue, never dissolved): a synthetic
+    // catalogue's sample lead agency may be a dissolved one, whose successors cost one more lookup.
+    variables: () => ({ id: CURATED_SAMPLES.leadAgencyId }),
+  },
+  {
     name: 'citizens-100',
+    subgraph: 'population',
     description: 'A batch of 100 citizen lookups (purpose IDENTITY) through the population connector',
     growth: 'upstream',
     nested: false,
@@ -165,6 +193,7 @@ export const OPERATIONS: readonly BenchOperation[] = [
   },
   {
     name: 'citizens-1000',
+    subgraph: 'population',
     description: 'A batch of 1,000 citizen lookups (purpose IDENTITY) through the population connector',
     growth: 'upstream',
     nested: false,

@@ -4,7 +4,7 @@
  * to that GraphQL operation's `data` (same keys, aliases, order and nulls),
  * with the fewest database round trips: each level of the response is fetched
  * once for the whole response, and independent queries run in parallel. The
- * catalogue's own functions (listServices, listMilestones, milestoneBreakdown,
+ * catalogue subgraph's own queries (listServices, listMilestones, milestoneBreakdown,
  * search, findProvince) are reused as they are, with their filters, pages and
  * cursors: the floor skips GraphQL execution, it does not re-implement the catalogue.
  *
@@ -24,9 +24,11 @@
  *       (aggregate by LEAD_AGENCY_TODAY ∥ aggregate by STATUS) → the agencies' names (labels)
  *   GET /rest/search?text=dang+ky+ket+hon                             4 commands, 1 level
  *       services ∥ directives ∥ agencies ∥ provinces
+ *   GET /rest/agency?id=bo-cong-an                                    1 command, 1 level
+ *       agency by _id (+1 level per step of succession for a dissolved one)
  *
- * An unknown directive or service answers 200 `{ "directive": null }` /
- * `{ "service": null }` as GraphQL does, after the first level (1 and 2 commands). Missing or
+ * An unknown directive, service or agency answers 200 `{ "directive": null }` /
+ * `{ "service": null }` / `{ "agency": null }` as GraphQL does, after the first level (1, 2 and 1 commands). Missing or
  * invalid parameters answer 400 `{ error: { code: 'BAD_USER_INPUT', message } }`;
  * a database failure 503 `{ error: { code: 'DATABASE_UNAVAILABLE', message } }`.
  * `province-dashboard` takes only `code`: the operation's `provinces` variable is `[code]`.
@@ -34,17 +36,16 @@
 import express, { type Request, type Response } from 'express';
 import { GraphQLError } from 'graphql';
 import { MongoError, type Collection } from 'mongodb';
-import { milestoneBreakdown, type BreakdownRow } from '../src/catalogue/breakdown';
-import { findProvince, listMilestones, listServices } from '../src/catalogue/lists';
-import { search, type SearchNode } from '../src/catalogue/search';
-import type { Collections } from '../src/db/collections';
-import type { AgencyDocument, DueDate, MilestoneDocument } from '../src/db/documents';
-import { matchAny, READ_WHOLE } from '../src/db/queries';
-import { IN_DOCUMENT_ORDER } from '../src/loaders';
-import { MAX_PAGE_SIZE } from '../src/db/paginate';
-import { BadUserInputError, DatabaseUnavailableError, ErrorCode } from '../src/errors';
-import { directiveIdKey } from '../src/search/fold';
-
+import { MAX_PAGE_SIZE } from '../src/platform/db/paginate';
+import { matchAny, readWhole } from '../src/platform/db/queries';
+import { BadUserInputError, DatabaseUnavailableError, ErrorCode } from '../src/platform/errors';
+import { directiveIdKey } from '../src/platform/fold';
+import type { CatalogueCollections } from '../src/subgraphs/catalogue/collections';
+import type { AgencyDocument, DueDate, MilestoneDocument } from '../src/subgraphs/catalogue/documents';
+import { IN_DOCUMENT_ORDER } from '../src/subgraphs/catalogue/loaders';
+import { milestoneBreakdown, type BreakdownRow } from '../src/subgraphs/catalogue/queries/breakdown';
+import { findProvince, listMilestones, listServices } from '../src/subgraphs/catalogue/queries/lists';
+import { search, type SearchNode } from '../src/subgraphs/catalogue/queries/search';
 
 /** The bench operations ask for 10 search hits (`search(text: $text, first: 10)`). */
 const SEARCH_HITS = 10;
@@ -74,11 +75,11 @@ async function byIds<T extends { _id: string }>(collection: Collection<T>, ids: 
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   const filter = matchAny<T>('_id', unique);
-  const found = (await collection.find(filter, READ_WHOLE).toArray()) as T[];
+  const found = (await collection.find(filter, readWhole()).toArray()) as T[];
   return new Map(found.map((doc) => [doc._id, doc]));
 }
 
-/** Referenced documents in reference order, missing ones left out (resolvers/load.ts `loadAll`). */
+/** Referenced documents in reference order, missing ones left out (resolvers/catalogue/load.ts `loadAll`). */
 function pick<T>(found: Map<string, T>, ids: readonly string[]): T[] {
   return ids.map((id) => found.get(id)).filter((doc): doc is T => doc !== undefined);
 }
@@ -93,7 +94,7 @@ function groupBy<T>(docs: T[], key: (doc: T) => string | null): Map<string, T[]>
   return groups;
 }
 
-/** A reference the seed loader guarantees (resolvers/load.ts `required`). */
+/** A reference the seed loader guarantees (resolvers/catalogue/load.ts `required`). */
 function required<T>(value: T | undefined, id: string): T {
   if (value === undefined) throw new Error(`dangling reference to ${id}`);
   return value;
@@ -107,7 +108,7 @@ const dueFull = (due: DueDate | null) => (due ? { text: due.text, start: due.sta
 const dueText = (due: DueDate | null) => (due ? { text: due.text } : null);
 
 /**
- * The bodies that carry an agency's work today (resolvers/Agency.ts
+ * The bodies that carry an agency's work today (resolvers/catalogue/Agency.ts
  * `currentAgencies`): itself if it still exists, else transitively its
  * successors, each once. `seen` is shared by the whole walk as in the resolver,
  * whose sibling calls run level by level; so does this walk.
@@ -135,7 +136,7 @@ function currentAgencies(agency: AgencyDocument, agencies: Map<string, AgencyDoc
 }
 
 /** Agencies reachable from `ids` through the successions of dissolved ones, fetched one level per round trip, starting from what `known` holds. */
-async function withSuccessors(db: Collections, ids: string[], known: Map<string, AgencyDocument>, asked: Set<string>): Promise<Map<string, AgencyDocument>> {
+async function withSuccessors(db: CatalogueCollections, ids: string[], known: Map<string, AgencyDocument>, asked: Set<string>): Promise<Map<string, AgencyDocument>> {
   for (;;) {
     const missing = new Set<string>();
     const visited = new Set<string>();
@@ -156,7 +157,7 @@ async function withSuccessors(db: Collections, ids: string[], known: Map<string,
   }
 }
 
-/** The union member a search hit is (resolvers/Search.ts `SearchResult.__resolveType`) and its fields in the operation. */
+/** The union member a search hit is (resolvers/catalogue/Search.ts `SearchResult.__resolveType`) and its fields in the operation. */
 function searchNode(node: SearchNode) {
   if ('idKey' in node) return { __typename: 'Directive', id: node._id, title: node.title };
   if ('era' in node) return { __typename: 'Province', id: node._id, name: node.name, era: node.era };
@@ -167,14 +168,14 @@ function searchNode(node: SearchNode) {
 // ---------------------------------------------------------------------------
 // The routes.
 
-async function directive(db: Collections, req: Request) {
+async function directive(db: CatalogueCollections, req: Request) {
   const found = await db.directives.findOne({ idKey: directiveIdKey(stringParam(req, 'id')) });
   if (!found) return { directive: null };
-  const milestones = await db.milestones.find({ directiveId: found._id }, READ_WHOLE).sort(IN_DOCUMENT_ORDER).toArray();
+  const milestones = await db.milestones.find({ directiveId: found._id }, readWhole()).sort(IN_DOCUMENT_ORDER).toArray();
   const ids = milestones.map((m) => m._id);
   const [agencies, phases] = await Promise.all([
     byIds(db.agencies, [...(found.issuerAgencyId ? [found.issuerAgencyId] : []), ...milestones.flatMap((m) => m.leadAgencyIds)]),
-    ids.length === 0 ? [] : db.milestones.find(matchAny<MilestoneDocument>('parentId', ids), READ_WHOLE).sort(IN_DOCUMENT_ORDER).toArray(),
+    ids.length === 0 ? [] : db.milestones.find(matchAny<MilestoneDocument>('parentId', ids), readWhole()).sort(IN_DOCUMENT_ORDER).toArray(),
   ]);
   const phasesOf = groupBy(phases, (p) => p.parentId);
   const issuer = found.issuerAgencyId ? agencies.get(found.issuerAgencyId) : undefined;
@@ -198,7 +199,7 @@ async function directive(db: Collections, req: Request) {
   };
 }
 
-async function serviceList(db: Collections, req: Request) {
+async function serviceList(db: CatalogueCollections, req: Request) {
   const directiveId = stringParam(req, 'directiveId');
   const first = intParam(req, 'first');
   const page = await listServices(db, { milestones: { directiveIds: [directiveId] } }, null, { first, max: MAX_PAGE_SIZE });
@@ -216,10 +217,10 @@ async function serviceList(db: Collections, req: Request) {
   };
 }
 
-async function serviceTimeline(db: Collections, req: Request) {
+async function serviceTimeline(db: CatalogueCollections, req: Request) {
   const id = stringParam(req, 'id');
   // The timeline needs only the id, so it is asked for alongside the service; unknown services waste that one query.
-  const [service, timeline] = await Promise.all([db.services.findOne({ _id: id }), db.milestones.find({ serviceId: id }, READ_WHOLE).sort(IN_DOCUMENT_ORDER).toArray()]);
+  const [service, timeline] = await Promise.all([db.services.findOne({ _id: id }), db.milestones.find({ serviceId: id }, readWhole()).sort(IN_DOCUMENT_ORDER).toArray()]);
   if (!service) return { service: null };
   const leadIds = timeline.flatMap((m) => m.leadAgencyIds);
   // The agencies that carry the leads' work today are stored on each row (leadAgencyTodayIds), so they come in the
@@ -248,7 +249,7 @@ async function serviceTimeline(db: Collections, req: Request) {
   };
 }
 
-async function provinceDashboard(db: Collections, req: Request) {
+async function provinceDashboard(db: CatalogueCollections, req: Request) {
   const code = stringParam(req, 'code');
   const first = intParam(req, 'first');
   const provinces = [code];
@@ -267,10 +268,10 @@ async function provinceDashboard(db: Collections, req: Request) {
   };
 }
 
-async function breakdown(db: Collections) {
+async function breakdown(db: CatalogueCollections) {
   const [byLeadAgency, byStatus] = await Promise.all([milestoneBreakdown(db, 'LEAD_AGENCY_TODAY', null), milestoneBreakdown(db, 'STATUS', null)]);
   const agencies = await byIds(db.agencies, byLeadAgency.flatMap((row) => (row.key === null ? [] : [row.key])));
-  // Labels as resolvers/Search.ts `BreakdownBucket.label` gives them: an agency's name for agency keys, null for STATUS.
+  // Labels as resolvers/catalogue/Search.ts `BreakdownBucket.label` gives them: an agency's name for agency keys, null for STATUS.
   const bucket = (row: BreakdownRow, label: string | null) => ({ key: row.key, label, count: row.count });
   return {
     byLeadAgency: byLeadAgency.map((row) => bucket(row, row.key === null ? null : (agencies.get(row.key)?.name ?? null))),
@@ -278,16 +279,33 @@ async function breakdown(db: Collections) {
   };
 }
 
-async function searchRoute(db: Collections, req: Request) {
+async function agency(db: CatalogueCollections, req: Request) {
+  const found = await db.agencies.findOne({ _id: stringParam(req, 'id') });
+  if (!found) return { agency: null };
+  // The successors of a dissolved agency, level by level; nothing more for one that still exists.
+  const agencies = await withSuccessors(db, [found._id], new Map([[found._id, found]]), new Set([found._id]));
+  return {
+    agency: {
+      id: found._id,
+      name: found.name,
+      kind: found.kind,
+      aliases: found.aliases,
+      dissolvedOn: found.dissolvedOn,
+      currentAgencies: currentAgencies(found, agencies).map(named),
+    },
+  };
+}
+
+async function searchRoute(db: CatalogueCollections, req: Request) {
   const hits = await search(db, stringParam(req, 'text'), SEARCH_HITS);
   return { search: hits.map((hit) => ({ score: hit.score, node: searchNode(hit.node) })) };
 }
 
 // ---------------------------------------------------------------------------
 
-type Handler = (db: Collections, req: Request) => Promise<unknown>;
+type Handler = (db: CatalogueCollections, req: Request) => Promise<unknown>;
 
-function respond(db: Collections, handler: Handler) {
+function respond(db: CatalogueCollections, handler: Handler) {
   return async (req: Request, res: Response): Promise<void> => {
     try {
       res.json(await handler(db, req));
@@ -304,7 +322,7 @@ function respond(db: Collections, handler: Handler) {
 }
 
 /** The REST floor's routes, `GET /rest/<operation name>?<variables>`, over the given catalogue. */
-export function createRestFloor(db: Collections): express.Express {
+export function createRestFloor(db: CatalogueCollections): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/rest/directive', respond(db, directive));
@@ -313,6 +331,7 @@ export function createRestFloor(db: Collections): express.Express {
   app.get('/rest/province-dashboard', respond(db, provinceDashboard));
   app.get('/rest/breakdown', respond(db, (d) => breakdown(d)));
   app.get('/rest/search', respond(db, searchRoute));
+  app.get('/rest/agency', respond(db, agency));
   app.use('/rest', (_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such REST floor route; see bench/rest-floor.ts.' } });
   });

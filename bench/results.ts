@@ -1,14 +1,21 @@
 /** The shape of bench/results.json: everything RESULTS.md and the chart are drawn from. */
 import type { Growth } from './operations';
 
-/** The three targets, in the order each operation runs against them. */
-export type Variant = 'shipped' | 'naive' | 'rest';
-// The naive variant last: when it is cut off mid-request, the wait for the database to settle comes before the next operation.
-export const VARIANTS: readonly Variant[] = ['shipped', 'rest', 'naive'];
+/**
+ * What one operation is sent to, in the order each operation runs against them:
+ * - `gateway`: our gateway as it ships (`node dist/src/main.js`, Hive Gateway's runtime) over our subgraphs;
+ * - `subgraph`: the subgraph that owns the operation, called directly with a signed request (no gateway);
+ * - `apollo`: @apollo/gateway over the same supergraph and subgraphs (bench/apollo-gateway.ts);
+ * - `rest`: the hand-written REST floor (bench/rest-floor.ts), catalogue operations only;
+ * - `naive`: our gateway over subgraphs without DataLoader batching and caching (bench/naive.ts).
+ * The naive variant runs last: when it is cut off mid-request, the wait for the database comes before the next operation.
+ */
+export type TargetName = 'gateway' | 'subgraph' | 'apollo' | 'rest' | 'naive';
+export const TARGETS: readonly TargetName[] = ['gateway', 'subgraph', 'apollo', 'rest', 'naive'];
 
 export interface Measurement {
   operation: string;
-  variant: Variant;
+  target: TargetName;
   /** `load`: autocannon at `connections` for `durationSeconds`; `single`: one timed request (too slow to load). */
   mode: 'load' | 'single';
   requests: number;
@@ -17,13 +24,19 @@ export interface Measurement {
   p99Ms: number;
   /** Transport errors, timeouts and non-2xx answers under load. */
   errors: number;
-  /** Database commands one request sent (counted by the target's driver). */
+  /** Database commands one request sent, counted by the clients of the subgraphs (or of the REST floor) behind the target. */
   databaseCommands: number;
-  /** The response's data equals the shipped gateway's on the check request. */
-  sameJsonAsShipped: boolean;
+  /**
+   * Commands sent during the load divided by the requests completed. Below
+   * `databaseCommands` when concurrent identical requests were merged into one
+   * subgraph request (our gateway deduplicates in-flight subgraph queries).
+   */
+  databaseCommandsUnderLoad?: number;
+  /** The response's data equals the gateway's on the check request. */
+  sameJsonAsGateway: boolean;
   /** Citizen operations: calls the population stub received for one request. */
   upstreamCalls?: number;
-  /** Why a variant was not measured or was measured only once. */
+  /** Why a target was measured only once. */
   note?: string;
 }
 
@@ -37,15 +50,54 @@ export interface SizeResult {
   loadSeconds: number | null;
   /** Set when this size was measured by a separate `npm run bench` invocation and merged in: its command line and date. */
   invocation?: string;
+  /** The machine's 1, 5 and 15 minute load averages when this size finished: other work on the machine shows here. */
+  loadAverage?: number[];
   measurements: Measurement[];
-  skipped: Array<{ operation: string; variant: Variant; reason: string }>;
+  skipped: Array<{ operation: string; target: TargetName; reason: string }>;
+}
+
+/** Latency of one kind of request sent one at a time for the load duration. */
+export interface LatencySample {
+  requests: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/**
+ * Issue #14 item 4: 1,000 citizen lookups through the gateway, against the
+ * stub's own time for the same upstream batches, in the same run. Every
+ * figure is one request (or one set of batches) at a time.
+ */
+export interface CitizenBatchTiming {
+  ids: number;
+  batchSize: number;
+  batches: number;
+  /** The connector's POPULATION_MAX_CONCURRENT_BATCHES: batches in flight at once in the population subgraph. */
+  connectorConcurrency: number;
+  /** `citizens-1000` through our gateway. */
+  gateway: LatencySample;
+  /** The same operation sent to the population subgraph directly (signed): the gateway's share is the difference. */
+  subgraph: LatencySample;
+  /** The same batches sent straight to the stub, all at once. */
+  stubAllAtOnce: LatencySample;
+  /** The same batches sent straight to the stub, at most `connectorConcurrency` at a time (as the connector sends them). */
+  stubAtConnectorConcurrency: LatencySample;
 }
 
 export interface BenchResults {
   date: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
   database: { kind: string; version: string };
-  settings: { connections: number; durationSeconds: number; loadMaxSeconds: number; stubLatencyMs: number; upstreamBatchLimit: number; seed: number };
+  settings: {
+    connections: number;
+    durationSeconds: number;
+    loadMaxSeconds: number;
+    stubLatencyMs: number;
+    upstreamBatchLimit: number;
+    seed: number;
+  };
   operations: Array<{ name: string; description: string; growth: Growth; nested: boolean }>;
   sizes: SizeResult[];
+  /** Measured once, on the first size (citizen lookups do not depend on the catalogue). */
+  citizenBatches?: CitizenBatchTiming;
 }

@@ -2,11 +2,12 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MongoClient, type CommandStartedEvent, type CommandSucceededEvent, type CommandFailedEvent } from 'mongodb';
 import type express from 'express';
-import { CURATED_SAMPLES, OPERATIONS, type BenchOperation, type BenchSamples } from '../bench/operations';
-import { createRestFloor } from '../bench/rest-floor';
-import { collections } from '../src/db/collections';
-import type { MilestoneDocument, MilestoneStatusDocument } from '../src/db/documents';
-import { startTestGateway, type TestGateway } from './support/gateway';
+import { restPath } from '../../bench/endpoints';
+import { CURATED_SAMPLES, OPERATIONS, type BenchOperation, type BenchSamples } from '../../bench/operations';
+import { createRestFloor } from '../../bench/rest-floor';
+import { catalogueCollections } from '../../src/subgraphs/catalogue/collections';
+import type { MilestoneDocument, MilestoneStatusDocument } from '../../src/subgraphs/catalogue/documents';
+import { startTestStack, type TestStack } from '../support/stack';
 
 /** The catalogue operations: the ones with a REST floor. */
 const CATALOGUE = OPERATIONS.filter((op) => !op.citizenIds);
@@ -35,14 +36,8 @@ const ROUND_TRIPS: Record<string, { commands: string[]; levels: number }> = {
   },
   breakdown: { commands: ['aggregate milestones', 'aggregate milestones', 'find agencies'], levels: 2 },
   search: { commands: ['find agencies', 'find directives', 'find provinces', 'find services'], levels: 1 },
+  agency: { commands: ['find agencies'], levels: 1 },
 };
-
-/** The REST URL of an operation, built from its variables as bench/run.ts builds it (array variables are not sent). */
-function restPath(op: BenchOperation, variables: Record<string, unknown>): string {
-  const query = new URLSearchParams(Object.entries(variables).filter(([, v]) => !Array.isArray(v)).map(([k, v]): [string, string] => [k, String(v)]));
-  const search = query.toString();
-  return `/rest/${op.name}${search ? `?${search}` : ''}`;
-}
 
 async function listen(app: express.Express): Promise<{ server: Server; url: string }> {
   const server = createHttpServer(app);
@@ -51,10 +46,10 @@ async function listen(app: express.Express): Promise<{ server: Server; url: stri
 }
 
 describe('the benchmark REST floor (bench/rest-floor.ts)', () => {
-  let t: TestGateway;
+  let t: TestStack;
   let rest: { server: Server; url: string };
   beforeAll(async () => {
-    t = await startTestGateway();
+    t = await startTestStack();
     rest = await listen(createRestFloor(t.database.collections));
   });
   afterAll(async () => {
@@ -67,11 +62,12 @@ describe('the benchmark REST floor (bench/rest-floor.ts)', () => {
     return { status: response.status, body: await response.json() };
   }
 
+  /** Through the gateway and the catalogue subgraph, as a client receives it. */
   async function graphql(op: BenchOperation, variables: Record<string, unknown>): Promise<Record<string, any>> {
-    const result = await t.execute(op.query, variables);
-    expect(result.errors).toBeUndefined();
-    // As a client receives it: plain JSON.
-    return JSON.parse(JSON.stringify(result.data)) as Record<string, any>;
+    const { status, body } = await t.graphql(op.query, variables);
+    expect(body.errors).toBeUndefined();
+    expect(status).toBe(200);
+    return body.data as Record<string, any>;
   }
 
   /** GraphQL and REST on the same variables; the REST body must be the same JSON, key order included. */
@@ -84,8 +80,8 @@ describe('the benchmark REST floor (bench/rest-floor.ts)', () => {
     return data;
   }
 
-  it('covers the six catalogue operations', () => {
-    expect(CATALOGUE.map((op) => op.name)).toEqual(['directive', 'service-list', 'service-timeline', 'province-dashboard', 'breakdown', 'search']);
+  it('covers the seven catalogue operations', () => {
+    expect(CATALOGUE.map((op) => op.name)).toEqual(['directive', 'service-list', 'service-timeline', 'province-dashboard', 'breakdown', 'search', 'agency']);
   });
 
   describe.each(SAMPLE_SETS)('answers the same JSON as GraphQL: %s', (_label, samples) => {
@@ -122,6 +118,11 @@ describe('the benchmark REST floor (bench/rest-floor.ts)', () => {
       expect(byLeadAgency.length).toBeGreaterThan(5);
       expect(byLeadAgency[0].label).toEqual(expect.any(String));
       expect(byStatus.map((b: { key: string | null }) => b.key)).toEqual(expect.arrayContaining([null, 'NOT_DONE', 'PARTIAL']));
+    });
+
+    it('agency: an agency with the bodies that carry its work today', async () => {
+      const { agency } = await both(operation('agency'), operation('agency').variables(samples));
+      expect(agency.currentAgencies.length).toBeGreaterThan(0);
     });
 
     it('search: the first ten hits of every kind, with __typename', async () => {
@@ -173,6 +174,7 @@ describe('the benchmark REST floor (bench/rest-floor.ts)', () => {
   it('answers unknown ids as GraphQL does: null', async () => {
     expect(await both(operation('directive'), { id: '999/QĐ-TTg' })).toEqual({ directive: null });
     expect(await both(operation('service-timeline'), { id: 'svc-none' })).toEqual({ service: null });
+    expect(await both(operation('agency'), { id: 'no-such-agency' })).toEqual({ agency: null });
     const unknownProvince = await both(operation('province-dashboard'), { code: '99', provinces: ['99'], first: 20 });
     expect(unknownProvince.province).toBeNull();
     expect(await both(operation('service-list'), { directiveId: '999/QĐ-TTg', first: 20 })).toEqual({
@@ -221,7 +223,7 @@ describe('the benchmark REST floor (bench/rest-floor.ts)', () => {
 
   it('answers 503 DATABASE_UNAVAILABLE when the database does not answer', async () => {
     const client = new MongoClient('mongodb://127.0.0.1:1/?directConnection=true', { serverSelectionTimeoutMS: 300, connectTimeoutMS: 300 });
-    const down = await listen(createRestFloor(collections(client.db('nowhere'))));
+    const down = await listen(createRestFloor(catalogueCollections(client.db('nowhere'))));
     try {
       const response = await fetch(`${down.url}/rest/search?text=thue`);
       expect(response.status).toBe(503);
@@ -239,8 +241,7 @@ describe('the benchmark REST floor (bench/rest-floor.ts)', () => {
      * (no other I/O runs in between), so its level is one more than the level
      * of the latest answer; commands started together run in parallel.
      */
-    async function measure(run: () => Promise<unknown>): Promise<{ commands: string[]; levels: number }> {
-      const client = t.database.client;
+    async function measure(client: MongoClient, run: () => Promise<unknown>): Promise<{ commands: string[]; levels: number }> {
       const started = new Map<number, { name: string; level: number }>();
       let latestAnswer = 0;
       const onStart = (event: CommandStartedEvent) => {
@@ -268,9 +269,10 @@ describe('the benchmark REST floor (bench/rest-floor.ts)', () => {
       const variables = op.variables(CURATED_SAMPLES);
       const path = restPath(op, variables);
       await get(path); // warm the connection pool, so parallel commands are not serialised by connecting
-      const measured = await measure(async () => expect((await get(path)).status).toBe(200));
+      const measured = await measure(t.database.client, async () => expect((await get(path)).status).toBe(200));
       expect(measured).toEqual(expected);
-      const shipped = await measure(() => graphql(op, variables));
+      // The shipped catalogue subgraph's commands, counted on its own client.
+      const shipped = await measure(t.stack.catalogue.database.client, () => graphql(op, variables));
       expect(measured.commands.length).toBeLessThanOrEqual(shipped.commands.length);
       expect(measured.levels).toBeLessThanOrEqual(shipped.levels);
     });

@@ -1,0 +1,98 @@
+/**
+ * The benchmark harness end to end, small: three operations against every
+ * target in their own processes (dist/, built by `npm test`) on the curated
+ * catalogue, and against our gateway alone on a 50-service synthetic one (for
+ * command counts by size), one second of load each. Checks what the harness
+ * reports, never speed.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { parseBenchArgs, runBench } from '../../bench/run';
+import { TARGETS, type BenchResults, type Measurement, type TargetName } from '../../bench/results';
+import { testDatabaseUri } from '../support/database';
+
+jest.setTimeout(240_000);
+
+/** A flat primary-key read, a nested list (where batching matters) and a citizen batch (upstream calls). */
+const MEASURED = ['agency', 'service-timeline', 'citizens-100'];
+const PREFIX = `benchtest_${process.pid}_`;
+
+describe('npm run bench (small)', () => {
+  let outDir: string;
+  let results: BenchResults;
+
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'bench-test-'));
+    // The curated catalogue has 123 services, the synthetic one 173: only the first is compared across targets.
+    const args = ['--sizes', '0,50', '--compare-max-services', '150', '--duration', '1', '--connections', '2', '--load-max-seconds', '2', '--out', outDir, '--operations', MEASURED.join(',')];
+    results = await runBench({ ...parseBenchArgs(args), databasePrefix: PREFIX, mongoUri: testDatabaseUri() });
+  });
+
+  afterAll(async () => {
+    await rm(outDir, { recursive: true, force: true });
+    const client = new MongoClient(testDatabaseUri());
+    for (const size of results?.sizes ?? []) await client.db(size.database).dropDatabase().catch(() => undefined);
+    await client.close();
+  });
+
+  const measured = (size: number, operation: string, target: TargetName): Measurement | undefined =>
+    results.sizes[size]?.measurements.find((m) => m.operation === operation && m.target === target);
+
+  it('measures every operation on every target, with the same JSON as the gateway everywhere and no errors', () => {
+    expect(results.sizes.map((s) => s.label)).toEqual(['curated', '50 synthetic']);
+    expect(results.sizes[1]?.services).toBe((results.sizes[0]?.services ?? 0) + 50);
+    // The only thing not measured on the curated data: the REST floor of citizen lookups, which has none.
+    expect(results.sizes[0]?.skipped.map((s) => `${s.operation}/${s.target}`)).toEqual(['citizens-100/rest']);
+    expect(results.sizes[0]?.measurements).toHaveLength(MEASURED.length * TARGETS.length - 1);
+    // Above --compare-max-services, our gateway alone.
+    expect(results.sizes[1]?.measurements.map((m) => m.target)).toEqual(MEASURED.map(() => 'gateway'));
+    for (const m of results.sizes.flatMap((size) => size.measurements)) {
+      expect({ op: m.operation, target: m.target, same: m.sameJsonAsGateway, errors: m.errors }).toEqual({ op: m.operation, target: m.target, same: true, errors: 0 });
+      expect(m.requests).toBeGreaterThan(0);
+      expect(m.p99Ms).toBeGreaterThanOrEqual(m.p50Ms);
+    }
+  });
+
+  it('counts database commands: the same few at both sizes, one per field and key without batching', () => {
+    const subgraph = measured(0, 'service-timeline', 'subgraph')?.databaseCommands ?? 0;
+    expect(subgraph).toBeGreaterThan(1);
+    expect(measured(0, 'service-timeline', 'apollo')?.databaseCommands).toBe(subgraph);
+    // Our gateway may send more: its query planner fetches part of a service's timeline again through `_entities`.
+    expect(measured(0, 'service-timeline', 'gateway')?.databaseCommands).toBeGreaterThanOrEqual(subgraph);
+    expect(measured(0, 'service-timeline', 'naive')?.databaseCommands).toBeGreaterThan(measured(0, 'service-timeline', 'gateway')?.databaseCommands ?? 0);
+    // Independent of result size: no more commands on the synthetic catalogue than on the curated one.
+    expect(measured(0, 'agency', 'gateway')?.databaseCommands).toBe(1);
+    expect(measured(1, 'agency', 'gateway')?.databaseCommands).toBe(1);
+    expect(measured(1, 'service-timeline', 'gateway')?.databaseCommands).toBeLessThanOrEqual(measured(0, 'service-timeline', 'gateway')?.databaseCommands ?? 0);
+  });
+
+  it('counts upstream calls and audit writes for citizen lookups: 100 IDs in batches of 50', () => {
+    for (const target of ['gateway', 'subgraph', 'apollo'] as const) {
+      expect(measured(0, 'citizens-100', target)).toMatchObject({ upstreamCalls: 2, databaseCommands: 2 });
+    }
+    // Without DataLoader each ID is its own upstream call and its own audit write.
+    expect(measured(0, 'citizens-100', 'naive')).toMatchObject({ upstreamCalls: 100, databaseCommands: 100 });
+  });
+
+  it('writes RESULTS.md, results.json and the chart', async () => {
+    const markdown = await readFile(join(outDir, 'RESULTS.md'), 'utf8');
+    expect(markdown).toContain('## Targets');
+    expect(markdown).toContain('| agency | our gateway | load |');
+    expect(markdown).toContain('| agency | @apollo/gateway | load |');
+    expect(JSON.parse(await readFile(join(outDir, 'results.json'), 'utf8'))).toEqual(results);
+    const svg = await readFile(join(outDir, 'latency-vs-size.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    // One line per operation and target measured at either size.
+    expect(svg.match(/<path /g)?.length).toBe(MEASURED.length * TARGETS.length - 1);
+  });
+
+  it('refuses unknown options, operations and targets', () => {
+    expect(() => parseBenchArgs(['--sizes', 'x'])).toThrow(/--sizes must be a whole number/);
+    expect(() => parseBenchArgs(['--operations', 'nope'])).toThrow(/unknown operation/);
+    expect(() => parseBenchArgs(['--targets', 'nginx'])).toThrow(/unknown target/);
+    expect(() => parseBenchArgs(['--frobnicate', '1'])).toThrow(/unknown option/);
+    expect(parseBenchArgs(['--targets', 'naive']).targets).toEqual(['gateway', 'naive']);
+  });
+});
