@@ -66,6 +66,9 @@ export function createRuntime(options: RuntimeOptions): GatewayRuntime {
   return createGatewayRuntime({
     supergraph: () => options.supergraph(),
     transports: { http: httpTransport },
+    // Never merge identical subgraph requests in flight: they would share one caller's signed
+    // identity, and so its answer, with another caller (test/gateway/isolation.test.ts).
+    transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } },
     plugins: () => edgePlugins(options),
     logging: engineLogger(log),
     maskedErrors: { maskError: (error) => maskGatewayError(error, log) },
