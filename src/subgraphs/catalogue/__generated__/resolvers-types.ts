@@ -181,7 +181,7 @@ export type Citizen = {
    */
   onlineServicesAtResidence: Maybe<Array<Service>>;
   ref: Scalars['ID']['output'];
-  /** Province of permanent residence, as the population subgraph returns it; internal to the plan. */
+  /** What the catalogue needs of the residence, and nothing else (part of the catalogue's key for Citizen); internal to the gateway's plan. */
   residence: Maybe<ResidenceKey>;
 };
 
@@ -932,9 +932,7 @@ export type FederationReferenceTypes = ResolversObject<{
     & GraphQLRecursivePick<FederationTypes['Agency'], {"id":true}> );
   Citizen:
     ( { __typename: 'Citizen' }
-    & GraphQLRecursivePick<FederationTypes['Citizen'], {"ref":true}>
-    & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Citizen'], {"residence":{"provinceId":true,"deniedBecause":true}}> ) );
+    & GraphQLRecursivePick<FederationTypes['Citizen'], {"ref":true,"residence":{"provinceId":true,"deniedBecause":true}}> );
   Directive:
     ( { __typename: 'Directive' }
     & GraphQLRecursivePick<FederationTypes['Directive'], {"id":true}> );
@@ -1121,6 +1119,7 @@ export type CitizenFieldResolvers<ContextType = CatalogueContext, ParentType ext
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Citizen']> | FederationReferenceType, FederationReferenceType, ContextType>;
   onlineServicesAtResidence?: Resolver<Maybe<Array<ResolversTypes['Service']>>, ParentType, ContextType>;
   ref?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  residence?: Resolver<Maybe<ResolversTypes['ResidenceKey']>, ParentType, ContextType>;
 }>;
 
 export type CompletionPointFieldResolvers<ContextType = CatalogueContext, ParentType extends ResolversParentTypes['CompletionPoint'] = ResolversParentTypes['CompletionPoint']> = ResolversObject<{

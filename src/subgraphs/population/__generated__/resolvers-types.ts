@@ -123,7 +123,7 @@ export type Citizen = {
   relationshipToHead: Maybe<Scalars['String']['output']>;
   /** Religion (tôn giáo); sensitive personal data, no purpose here allows it. */
   religion: Maybe<Scalars['String']['output']>;
-  /** What the catalogue needs of the residence, and nothing else; internal to the gateway's plan. */
+  /** What the catalogue needs of the residence, and nothing else (part of the catalogue's key for Citizen); internal to the gateway's plan. */
   residence: Maybe<ResidenceKey>;
   /** Sex (giới tính). */
   sex: Maybe<Sex>;
