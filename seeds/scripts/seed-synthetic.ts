@@ -1,6 +1,7 @@
 import { loadSyntheticCatalogue, type SyntheticLoadProgress } from '../synthetic-load';
 import { SYNTHETIC_MAX_SERVICES } from '../synthetic';
-import { readDatabaseConfig, readLogLevel } from '../../src/platform/config';
+import { redisCatalogueVersion } from '../../src/platform/catalogue-version';
+import { readDatabaseConfig, readLogLevel, readRedisConfig } from '../../src/platform/config';
 import { openDatabase } from '../../src/platform/db/open';
 import { createLogger } from '../../src/platform/logger';
 
@@ -131,6 +132,8 @@ async function main(): Promise<void> {
   try {
     const loadStarted = performance.now();
     const meta = await loadSyntheticCatalogue(database.db, { services: args.services, seed: args.seed }, progress.onProgress);
+    // A gateway sharing REDIS_URL over this database must not serve what it cached before the load.
+    await redisCatalogueVersion(readRedisConfig(process.env)).bump();
     progress.finish();
     const seconds = (performance.now() - loadStarted) / 1000;
     const { counts } = meta;

@@ -159,3 +159,29 @@ export function readMetricsConfig(env: Env): MetricsConfig {
   const port = readText(env, 'METRICS_PORT') === undefined ? undefined : readInt(env, 'METRICS_PORT', 0, 0, 65535);
   return { port, token: readSecret(env, 'METRICS_TOKEN', 16) };
 }
+
+/** A Redis shared by every gateway instance and every writer of the catalogue (REDIS_URL). */
+export interface RedisConfig {
+  /** redis://[user:password@]host:port[/db] or rediss:// (TLS). */
+  url: string;
+  /** REDIS_TIMEOUT_MS: longest one Redis command (or connection attempt) may take before Redis counts as down. */
+  timeoutMs: number;
+}
+
+/** REDIS_URL and REDIS_TIMEOUT_MS; undefined when REDIS_URL is unset (each instance keeps its state in-process). */
+export function readRedisConfig(env: Env): RedisConfig | undefined {
+  const raw = readText(env, 'REDIS_URL');
+  const timeoutMs = readInt(env, 'REDIS_TIMEOUT_MS', 500, 10, 60_000);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('REDIS_URL', 'is not a valid URL (expected redis://host:port)');
+  }
+  // Never echo the value: it may carry a password.
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError('REDIS_URL', `must start with redis:// or rediss://, got "${url.protocol}//"`);
+  if (!url.hostname) throw new ConfigError('REDIS_URL', 'has no host');
+  if (url.pathname.length > 1 && !/^\/\d{1,2}$/.test(url.pathname)) throw new ConfigError('REDIS_URL', 'may end only in a database number (/0 to /99)');
+  return { url: raw, timeoutMs };
+}

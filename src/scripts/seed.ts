@@ -1,4 +1,5 @@
-import { readDatabaseConfig, readLogLevel } from '../platform/config';
+import { redisCatalogueVersion } from '../platform/catalogue-version';
+import { readDatabaseConfig, readLogLevel, readRedisConfig } from '../platform/config';
 import { openDatabase } from '../platform/db/open';
 import { createLogger } from '../platform/logger';
 import { catalogueCollections, ensureCatalogueIndexes } from '../subgraphs/catalogue/collections';
@@ -6,8 +7,10 @@ import { isCatalogueEmpty, loadSeedData, readSeedData, validateSeedData } from '
 
 /**
  * `npm run seed`: validates seeds/data and loads it into the configured database
- * (MONGODB_URI, or the embedded one). Idempotent. `npm run seed -- --check`
- * validates only, without a database.
+ * (MONGODB_URI, or the embedded one). Idempotent. With REDIS_URL, then bumps
+ * the catalogue version there, so gateways sharing that Redis stop serving the
+ * responses they cached before (exit 1 if Redis does not answer).
+ * `npm run seed -- --check` validates only, without a database.
  */
 async function main(): Promise<void> {
   const data = readSeedData();
@@ -22,12 +25,13 @@ async function main(): Promise<void> {
     return;
   }
   const config = readDatabaseConfig(process.env);
+  const version = redisCatalogueVersion(readRedisConfig(process.env));
   const database = await openDatabase(config, createLogger(readLogLevel(process.env), { service: 'seed' }), 'dvc-seed');
   try {
     const db = catalogueCollections(database.db);
     await ensureCatalogueIndexes(db);
     const wasEmpty = await isCatalogueEmpty(db);
-    const summary = await loadSeedData(db, data);
+    const summary = await loadSeedData(db, data, version);
     process.stdout.write(`${wasEmpty ? 'Loaded' : 'Reloaded'} seed data into ${config.databaseName}: ${JSON.stringify(summary)}\n`);
   } finally {
     await database.close();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
+import { CatalogueVersionError, redisCatalogueVersion } from '../../platform/catalogue-version';
 import type { DatabaseConnection } from '../../platform/db/client';
 import { MAX_EXPORT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../platform/db/paginate';
 import type { Logger } from '../../platform/logger';
@@ -34,7 +35,14 @@ export interface CatalogueSubgraphOptions {
 export async function prepareCatalogueDatabase(database: DatabaseConnection, config: CatalogueConfig, log: Logger): Promise<CatalogueCollections> {
   const db = catalogueCollections(database.db);
   await ensureCatalogueIndexes(db);
-  if (config.seedOnStart && (await isCatalogueEmpty(db))) log.info('catalogue seeded from seeds/data', { ...(await loadSeedData(db)) });
+  if (!config.seedOnStart || !(await isCatalogueEmpty(db))) return db;
+  try {
+    log.info('catalogue seeded from seeds/data', { ...(await loadSeedData(db, undefined, redisCatalogueVersion(config.redis))) });
+  } catch (error) {
+    // The data is in; only the shared cache may lag (bounded by max-age): serve rather than refuse to start.
+    if (!(error instanceof CatalogueVersionError)) throw error;
+    log.error('catalogue seeded, but the catalogue version could not be bumped in Redis', { error: error.message });
+  }
   return db;
 }
 

@@ -6,6 +6,7 @@ import type { AgencyDocument, DirectiveDocument, MilestoneDocument, ProvinceDocu
 import { isIsoDate } from '../../../platform/scalars';
 import { directiveIdKey, foldVietnamese } from '../../../platform/fold';
 import { projectPath } from '../../../platform/paths';
+import { NO_SHARED_CACHE, type CatalogueVersion } from '../../../platform/catalogue-version';
 import type { z } from 'zod';
 import { SeedAgency, SeedDirective, SeedMilestone, SeedService, type SeedDue } from './schema';
 
@@ -448,9 +449,11 @@ export interface SeedSummary {
 
 /**
  * Validates the curated seed data and writes it. Idempotent: documents are
- * replaced by id, so running it twice leaves the same catalogue.
+ * replaced by id, so running it twice leaves the same catalogue. Then bumps
+ * the catalogue `version` (REDIS_URL's, where gateways share a response cache),
+ * so no response cached before the write is served after it.
  */
-export async function loadSeedData(db: CatalogueCollections, data: SeedData = readSeedData()): Promise<SeedSummary> {
+export async function loadSeedData(db: CatalogueCollections, data: SeedData = readSeedData(), version: CatalogueVersion = NO_SHARED_CACHE): Promise<SeedSummary> {
   const problems = validateSeedData(data);
   if (problems.length > 0) throw new Error(`Seed data is inconsistent (${problems.length} problem(s)):\n- ${problems.slice(0, 20).join('\n- ')}`);
   const docs = toDocuments(data);
@@ -459,6 +462,8 @@ export async function loadSeedData(db: CatalogueCollections, data: SeedData = re
   await upsertAll(db.directives, docs.directives);
   await upsertAll(db.services, docs.services);
   await upsertAll(db.milestones, docs.milestones);
+  // After the writes: a response cached while they ran is under the old version too.
+  await version.bump();
   return {
     provinces: docs.provinces.length,
     agencies: docs.agencies.length,
