@@ -9,6 +9,7 @@ import {
   readListen,
   readLogLevel,
   readMetricsConfig,
+  readRedisConfig,
   readSecret,
   readText,
   type DatabaseConfig,
@@ -16,6 +17,7 @@ import {
   type ListenConfig,
   type LogLevel,
   type MetricsConfig,
+  type RedisConfig,
 } from '../platform/config';
 import { MIN_SECRET_BYTES } from '../platform/subgraph/config';
 
@@ -92,6 +94,10 @@ export interface GatewayConfig extends ListenConfig {
   database: DatabaseConfig;
   /** True when MONGODB_URI is set: a plain gateway (SUBGRAPHS / SUPERGRAPH_FILE) then reads API keys from it. */
   hasKeyDatabase: boolean;
+  /** REDIS_URL: rate-limit budgets, automatic persisted queries and the response cache shared by every instance; undefined: in-process, per instance. */
+  redis: RedisConfig | undefined;
+  /** RESPONSE_CACHE_ENABLED: serve repeated public catalogue operations from the shared response cache (only with REDIS_URL). */
+  responseCache: boolean;
 }
 
 /** "name=url,name=url": names as GraphQL names, URLs http(s). */
@@ -179,5 +185,7 @@ export function readGatewayConfig(env: Env, cwd: string = process.cwd()): Gatewa
     metrics: readMetricsConfig(env),
     database: readDatabaseConfig(env, cwd),
     hasKeyDatabase: readText(env, 'MONGODB_URI') !== undefined,
+    redis: readRedisConfig(env),
+    responseCache: readBool(env, 'RESPONSE_CACHE_ENABLED', true),
   };
 }

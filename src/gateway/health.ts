@@ -17,6 +17,8 @@ export interface Readiness {
   status: 'ready' | 'degraded' | 'unready';
   supergraph: SupergraphStatus;
   subgraphs: SubgraphHealth[];
+  /** With REDIS_URL: `down` while this instance falls back to in-process rate limits and bypasses the response cache. */
+  redis?: 'up' | 'down';
 }
 
 const PROBE_TIMEOUT_MS = 2_000;
@@ -57,9 +59,14 @@ export async function probeSubgraph(endpoint: SubgraphEndpoint, secret: string |
   return { name: endpoint.name, state, ms: Math.round(performance.now() - started), ...(detail ? { detail } : {}) };
 }
 
-/** /readyz: ready when every subgraph is up and the last reload worked; degraded when one is not (the others still serve). */
-export async function readiness(supergraph: SupergraphStatus, secret: string | undefined): Promise<Readiness> {
+/**
+ * /readyz: ready when every subgraph is up, the last reload worked and Redis
+ * (with REDIS_URL) answers; degraded when one is not (the rest still serves).
+ */
+export async function readiness(supergraph: SupergraphStatus, secret: string | undefined, redis?: { isUp(): boolean }): Promise<Readiness> {
   const subgraphs = await Promise.all(supergraph.subgraphs.map((endpoint) => probeSubgraph(endpoint, secret)));
-  const status = supergraph.loadedAt === null ? 'unready' : subgraphs.every((s) => s.state === 'up') && supergraph.lastError === null ? 'ready' : 'degraded';
-  return { status, supergraph, subgraphs };
+  const redisState = redis ? (redis.isUp() ? 'up' : 'down') : undefined;
+  const healthy = subgraphs.every((s) => s.state === 'up') && supergraph.lastError === null && redisState !== 'down';
+  const status = supergraph.loadedAt === null ? 'unready' : healthy ? 'ready' : 'degraded';
+  return { status, supergraph, subgraphs, ...(redisState ? { redis: redisState } : {}) };
 }

@@ -1,5 +1,6 @@
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
+import type { APQStore } from '@graphql-yoga/plugin-apq';
 import { useRequestDeadline } from '@whatwg-node/server';
 import type { Registry } from 'prom-client';
 import { ErrorCode } from '../platform/errors';
@@ -13,6 +14,7 @@ import { identityPlugin } from './edge/identity';
 import { limitsPlugin } from './edge/limits';
 import { createEdgeMetrics } from './edge/metrics';
 import { automaticPersistedQueries, readTrustedDocuments, requestShapePlugin, trustedDocumentsPlugin } from './edge/persisted';
+import { responseCachePlugin, type ResponseCacheOptions } from './edge/response-cache';
 import { signingPlugin } from './edge/signing';
 import { engineLogger } from './engine-log';
 import { exportCheckPlugin } from './export/check';
@@ -26,6 +28,10 @@ export interface RuntimeOptions {
   secret: string | undefined;
   keys: KeyStore;
   rateLimitStore: RateLimitStore;
+  /** Where automatic persisted queries are kept (REDIS_URL's); in-process when undefined. */
+  apqStore?: APQStore;
+  /** The shared response cache (REDIS_URL); none when undefined. */
+  responseCache?: ResponseCacheOptions;
   registry: Registry;
   /** Operation names that may become metric labels. */
   knownOperations: ReadonlySet<string>;
@@ -39,7 +45,7 @@ const RELOAD_DRAIN_MS = 60_000;
 function edgePlugins(options: RuntimeOptions): GatewayPlugin[] {
   const { config, log } = options;
   const metrics = createEdgeMetrics(options.registry, options.knownOperations, log);
-  const persisted = config.trustedDocumentsFile ? trustedDocumentsPlugin(readTrustedDocuments(config.trustedDocumentsFile)) : automaticPersistedQueries();
+  const persisted = config.trustedDocumentsFile ? trustedDocumentsPlugin(readTrustedDocuments(config.trustedDocumentsFile)) : automaticPersistedQueries(options.apqStore);
   return [
     useRequestDeadline({
       timeout: config.limits.executionTimeoutMs,
@@ -50,6 +56,8 @@ function edgePlugins(options: RuntimeOptions): GatewayPlugin[] {
     requestShapePlugin(),
     persisted,
     ...limitsPlugin(config.limits, config.production),
+    // After the metrics plugin: a hit stops execution, and the request must still count as executed.
+    ...(options.responseCache ? [responseCachePlugin(options.responseCache)] : []),
     ...(options.secret ? [signingPlugin(options.secret)] : []),
     cacheControlPlugin(),
     exportCheckPlugin(),

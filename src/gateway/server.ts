@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import cors from 'cors';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
@@ -11,8 +12,10 @@ import type { GatewayConfig } from './config';
 import { createExportHandler } from './export/export';
 import { readiness } from './health';
 import { createIdeRouter, findExamplesDir, findIdeAssets } from './ide/router';
-import { InProcessRateLimitStore, type RateLimitStore } from './rate-limit';
+import type { RateLimitStore } from './rate-limit';
 import { createRuntime } from './runtime';
+import type { GatewayRedis } from './shared/redis';
+import { createSharedState } from './shared/state';
 import { personalFields } from './supergraph/personal';
 import type { SupergraphSource } from './supergraph/source';
 
@@ -26,7 +29,7 @@ export interface GatewayOptions {
   registry: Registry;
   /** Registries of components in the same process (our subgraphs under `npm start`), scraped with the gateway's. */
   otherRegistries?: () => Registry[];
-  /** Where rate-limit budgets live; in-process unless a shared store is given. */
+  /** Where rate-limit budgets live; REDIS_URL's (else in-process) unless a store is given. */
   rateLimitStore?: RateLimitStore;
   knownOperations: ReadonlySet<string>;
 }
@@ -34,6 +37,8 @@ export interface GatewayOptions {
 export interface Gateway {
   app: Express;
   runtime: GatewayRuntime;
+  /** The connection to REDIS_URL, when set. */
+  redis: GatewayRedis | undefined;
   /** Loads the supergraph again (SIGHUP, polling); a failure keeps the last good one. */
   reload(): Promise<void>;
   stop(): Promise<void>;
@@ -59,15 +64,36 @@ function personalFieldsOf(source: SupergraphSource, subgraphs: readonly string[]
   };
 }
 
+/** A short id of the supergraph now served, computed again only when it changes. */
+function supergraphIdOf(source: SupergraphSource): () => string {
+  let cached = { sdl: '', id: '' };
+  return () => {
+    const sdl = source.current();
+    if (sdl !== cached.sdl) cached = { sdl, id: createHash('sha256').update(sdl).digest('hex').slice(0, 16) };
+    return cached.id;
+  };
+}
+
 /** The gateway's HTTP surface: /graphql (the engine), the IDE, the CSV export, health and metrics. Does not listen. */
 export function createGateway(options: GatewayOptions): Gateway {
   const { config, source, log } = options;
+  const personal = personalFieldsOf(source, config.personalSubgraphs);
+  const shared = createSharedState({
+    config,
+    registry: options.registry,
+    log,
+    personalFields: personal,
+    supergraphId: supergraphIdOf(source),
+    rateLimitStore: options.rateLimitStore,
+  });
   const runtime = createRuntime({
     config,
     supergraph: () => source.current(),
     secret: options.secret,
     keys: options.keys,
-    rateLimitStore: options.rateLimitStore ?? new InProcessRateLimitStore(),
+    rateLimitStore: shared.rateLimitStore,
+    apqStore: shared.apqStore,
+    responseCache: shared.responseCache,
     registry: options.registry,
     knownOperations: options.knownOperations,
     log,
@@ -81,7 +107,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', async (_req, res) => {
-    const ready = await readiness(source.state, options.secret);
+    const ready = await readiness(source.state, options.secret, shared.redis);
     res.status(ready.status === 'unready' ? 503 : 200).json(ready);
   });
   metricsRoute(app, config.metrics, () => [options.registry, ...(options.otherRegistries?.() ?? [])]);
@@ -89,7 +115,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   if (config.corsOrigins.length > 0) app.use('/graphql', cors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, maxAge: 600 }));
   if (config.ideEnabled) app.use(createIdeRouter({ assetsDir: findIdeAssets(), examplesDir: findExamplesDir(), graphqlPath: '/graphql' }));
   const parseJson = express.json({ limit: config.limits.maxBodyBytes });
-  const exportCsv = createExportHandler({ runtime, config, log, personalFields: personalFieldsOf(source, config.personalSubgraphs), signed: options.secret !== undefined });
+  const exportCsv = createExportHandler({ runtime, config, log, personalFields: personal, signed: options.secret !== undefined });
   app.get('/graphql/export.csv', exportCsv);
   app.post('/graphql/export.csv', parseJson, exportCsv);
   app.use('/graphql', parseJson, runtime);
@@ -98,12 +124,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     app,
     runtime,
+    redis: shared.redis,
     async reload() {
       // Typed void, but the engine returns the reload's promise: wait for the new supergraph to be in use.
       if (await source.reload()) await (runtime.invalidateUnifiedGraph() as unknown as Promise<unknown> | undefined);
     },
     stop: async () => {
       await runtime.dispose();
+      await shared.redis?.close();
     },
   };
 }

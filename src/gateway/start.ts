@@ -75,6 +75,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const registry = options.registry ?? new Registry();
   const gateway = createGateway({ config, source, secret: options.secret, keys: options.keys, log, registry, otherRegistries: options.otherRegistries, rateLimitStore: options.rateLimitStore, knownOperations: await knownOperations(config) });
   detachEngineSignalHandlers();
+  // Start on shared state when Redis answers soon; without it, serve anyway (in-process, logged once) and switch when it comes.
+  if (gateway.redis) await gateway.redis.waitUntilUp(Math.max(config.redis?.timeoutMs ?? 0, 2_000));
   const graceful = new GracefulHttp();
   const http = await listen(graceful.handler(gateway.app), config.port, config.host);
   const metrics = await startMetricsServer(config.metrics, config.host, () => [registry, ...(options.otherRegistries?.() ?? [])]);
