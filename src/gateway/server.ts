@@ -64,12 +64,16 @@ function personalFieldsOf(source: SupergraphSource, subgraphs: readonly string[]
   };
 }
 
-/** A short id of the supergraph now served, computed again only when it changes. */
+/**
+ * A short id of the schema now served, computed again only when it changes.
+ * Subgraph URLs are left out: instances that each run their own subgraphs on
+ * their own ports (`npm start`) serve the same graph and share its responses.
+ */
 function supergraphIdOf(source: SupergraphSource): () => string {
   let cached = { sdl: '', id: '' };
   return () => {
     const sdl = source.current();
-    if (sdl !== cached.sdl) cached = { sdl, id: createHash('sha256').update(sdl).digest('hex').slice(0, 16) };
+    if (sdl !== cached.sdl) cached = { sdl, id: createHash('sha256').update(sdl.replace(/(@join__graph\([^)]*url:\s*)"[^"]*"/g, '$1""')).digest('hex').slice(0, 16) };
     return cached.id;
   };
 }
