@@ -33,6 +33,9 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
+  /** SIGSTOP / SIGCONT: a Redis that accepts connections but answers nothing (hung, or swapping). */
+  pause(): void;
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -84,7 +87,10 @@ export async function startRedis(): Promise<TestRedis> {
     client,
     stop,
     start,
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     async close() {
+      child?.kill('SIGCONT');
       client.disconnect();
       await stop();
     },
