@@ -73,7 +73,9 @@ function supergraphIdOf(source: SupergraphSource): () => string {
   let cached = { sdl: '', id: '' };
   return () => {
     const sdl = source.current();
-    if (sdl !== cached.sdl) cached = { sdl, id: createHash('sha256').update(sdl.replace(/(@join__graph\([^)]*url:\s*)"[^"]*"/g, '$1""')).digest('hex').slice(0, 16) };
+    if (sdl === cached.sdl) return cached.id;
+    const withoutUrls = sdl.replace(/(@join__graph\([^)]*url:\s*)"[^"]*"/g, '$1""');
+    cached = { sdl, id: createHash('sha256').update(withoutUrls).digest('hex').slice(0, 16) };
     return cached.id;
   };
 }

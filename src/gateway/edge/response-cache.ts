@@ -78,6 +78,22 @@ function storableFor(state: EdgeState): { maxAge: number; private: boolean } | u
   return maxAge > 0 ? { maxAge, private: /private/.test(merged) } : undefined;
 }
 
+/** Facts of each document, remembered per DocumentNode (the engine reuses parsed documents) and per personal-field set (a reload). */
+function documentFacts(personalFields: () => ReadonlySet<string>): (schema: GraphQLSchema, document: DocumentNode) => DocumentFacts {
+  const documents = new WeakMap<DocumentNode, DocumentFacts>();
+  return (schema, document) => {
+    const fields = personalFields();
+    let facts = documents.get(document);
+    if (!facts)
+      documents.set(
+        document,
+        (facts = { hash: createHash('sha256').update(print(document)).digest('hex'), personal: { fields, selects: selectsPersonalField(schema, document, fields) } }),
+      );
+    if (facts.personal.fields !== fields) facts.personal = { fields, selects: selectsPersonalField(schema, document, fields) };
+    return facts;
+  };
+}
+
 /**
  * The response cache of the public catalogue, in Redis: whole responses of
  * queries that select no personal field, keyed by the operation, its
@@ -107,22 +123,11 @@ export function responseCachePlugin(options: ResponseCacheOptions): GatewayPlugi
   );
   const stored = counter(options.registry, 'gateway_response_cache_stores_total', 'Responses stored in the response cache.', []);
   const requests = new WeakMap<EdgeState, RequestCache>();
-  const documents = new WeakMap<DocumentNode, DocumentFacts>();
+  const factsOf = documentFacts(options.personalFields);
   const tracked = (state: EdgeState): RequestCache => {
     let entry = requests.get(state);
     if (!entry) requests.set(state, (entry = { hit: false, subgraphs: new Set() }));
     return entry;
-  };
-  const factsOf = (schema: GraphQLSchema, document: DocumentNode): DocumentFacts => {
-    const fields = options.personalFields();
-    let facts = documents.get(document);
-    if (!facts)
-      documents.set(
-        document,
-        (facts = { hash: createHash('sha256').update(print(document)).digest('hex'), personal: { fields, selects: selectsPersonalField(schema, document, fields) } }),
-      );
-    if (facts.personal.fields !== fields) facts.personal = { fields, selects: selectsPersonalField(schema, document, fields) };
-    return facts;
   };
   const keyOf = (state: EdgeState, facts: DocumentFacts, operationName: string | null | undefined, variables: unknown): string =>
     createHash('sha256')
