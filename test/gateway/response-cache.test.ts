@@ -1,4 +1,4 @@
-import { CATALOGUE_VERSION_KEY, redisCatalogueVersion } from '../../src/platform/catalogue-version';
+import { CATALOGUE_VERSION_KEY, CatalogueVersionError, redisCatalogueVersion } from '../../src/platform/catalogue-version';
 import { loadSeedData } from '../../src/subgraphs/catalogue/seed/load';
 import { describeWithRedis, startRedis, type TestRedis } from '../support/redis';
 import type { TestDatabase } from '../support/database';
@@ -122,6 +122,12 @@ describeWithRedis('the response cache of the public catalogue (real Redis)', () 
     expect(await redis.client.get(CATALOGUE_VERSION_KEY)).toBe('1');
     expect((await directive(t)).headers.get('x-cache')).toBe('miss');
     expect((await directive(t)).headers.get('x-cache')).toBe('hit');
+  });
+
+  it('tells a writer when Redis did not take the new catalogue version (npm run seed then exits 1)', async () => {
+    const unreachable = redisCatalogueVersion({ url: 'redis://127.0.0.1:1', timeoutMs: 200 });
+    await expect(unreachable.bump()).rejects.toThrow(CatalogueVersionError);
+    await expect(unreachable.bump()).rejects.toThrow(/may serve responses cached before the write/);
   });
 
   it('is off with RESPONSE_CACHE_ENABLED=false, and absent without REDIS_URL', async () => {
