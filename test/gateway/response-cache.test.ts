@@ -124,6 +124,19 @@ describeWithRedis('the response cache of the public catalogue (real Redis)', () 
     expect((await directive(t)).headers.get('x-cache')).toBe('hit');
   });
 
+  it('leaves CSV exports out: their check and their pages are neither served from nor stored in the cache', async () => {
+    const query = 'query ($after: String, $first: Int) { directives(first: $first, after: $after) { nodes { id title } pageInfo { hasNextPage endCursor } } }';
+    const exportCsv = () =>
+      fetch(`${t.url}/graphql/export.csv`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, path: 'directives' }) });
+    const first = await exportCsv();
+    expect(first.status).toBe(200);
+    const csv = await first.text();
+    expect(csv).toContain('406/QĐ-TTg');
+    expect(await cacheKeys()).toEqual([]);
+    expect(await (await exportCsv()).text()).toBe(csv);
+    expect(await cacheKeys()).toEqual([]);
+  });
+
   it('tells a writer when Redis did not take the new catalogue version (npm run seed then exits 1)', async () => {
     const unreachable = redisCatalogueVersion({ url: 'redis://127.0.0.1:1', timeoutMs: 200 });
     await expect(unreachable.bump()).rejects.toThrow(CatalogueVersionError);

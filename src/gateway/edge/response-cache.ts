@@ -154,8 +154,8 @@ export function responseCachePlugin(options: ResponseCacheOptions): GatewayPlugi
     },
     async onExecute({ args, setResultAndStopExecution }) {
       const state = edgeOf(args.contextValue);
-      // CSV export pages run with a page size of their own: never from or into the cache.
-      if (!state || state.exportPageSize !== null) return undefined;
+      // CSV export pages run with a page size of their own, and its check requests execute nothing: never from or into the cache.
+      if (!state || state.exportPageSize !== null || (args.contextValue as EdgeServerContext).exportCheckOnly) return undefined;
       if (getOperationAST(args.document, args.operationName)?.operation !== 'query') return void bypassed.inc({ reason: 'not_query' });
       const facts = factsOf(args.schema, args.document);
       if (facts.personal.selects) return void bypassed.inc({ reason: 'personal' });
