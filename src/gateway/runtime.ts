@@ -16,6 +16,7 @@ import { createEdgeMetrics } from './edge/metrics';
 import { automaticPersistedQueries, readTrustedDocuments, requestShapePlugin, trustedDocumentsPlugin } from './edge/persisted';
 import { responseCachePlugin, type ResponseCacheOptions } from './edge/response-cache';
 import { signingPlugin } from './edge/signing';
+import { subgraphTimeoutPlugin } from './edge/subgraph-timeout';
 import { engineLogger } from './engine-log';
 import { exportCheckPlugin } from './export/check';
 import type { RateLimitStore } from './rate-limit';
@@ -49,7 +50,8 @@ function edgePlugins(options: RuntimeOptions): GatewayPlugin[] {
   return [
     useRequestDeadline({
       timeout: config.limits.executionTimeoutMs,
-      response: () => errorResponse(ErrorCode.EXECUTION_TIMEOUT, `The request took longer than ${config.limits.executionTimeoutMs} ms and was abandoned.`, { headers: { connection: 'close' } }),
+      response: () =>
+        errorResponse(ErrorCode.EXECUTION_TIMEOUT, `The request took longer than ${config.limits.executionTimeoutMs} ms and was abandoned.`, { headers: { connection: 'close' } }),
     }) as GatewayPlugin,
     identityPlugin({ keys: options.keys, limits: config.rateLimits, store: options.rateLimitStore, metrics, log }),
     metrics.plugin,
@@ -61,6 +63,7 @@ function edgePlugins(options: RuntimeOptions): GatewayPlugin[] {
     ...(options.secret ? [signingPlugin(options.secret)] : []),
     cacheControlPlugin(),
     exportCheckPlugin(),
+    subgraphTimeoutPlugin(config.subgraphTimeoutMs),
   ];
 }
 
@@ -80,7 +83,6 @@ export function createRuntime(options: RuntimeOptions): GatewayRuntime {
     plugins: () => edgePlugins(options),
     logging: engineLogger(log),
     maskedErrors: { maskError: (error) => maskGatewayError(error, log) },
-    upstreamTimeout: config.subgraphTimeoutMs,
     upstreamCancellation: true,
     gracefulSchemaReload: { drainTimeout: RELOAD_DRAIN_MS },
     requestId: false,
