@@ -1,4 +1,4 @@
-import { readBool, readInt, type Env } from '../../platform/config';
+import { readBool, readInt, readText, type Env } from '../../platform/config';
 import { readSubgraphConfig, type SubgraphConfig } from '../../platform/subgraph/config';
 
 /** The catalogue subgraph's settings (`npm run subgraph -- catalogue`, or in-process under `npm start`). */
@@ -7,6 +7,11 @@ export interface CatalogueConfig extends SubgraphConfig {
   seedOnStart: boolean;
   /** CACHE_MAX_AGE_SECONDS: how long public catalogue responses may be cached (0: not at all). */
   cacheMaxAgeSeconds: number;
+  /**
+   * DVC_RECORD_COMMANDS (tests and the benchmark, not a deployment setting): append the
+   * shape of every read the subgraph sends to this file, for the index-coverage check.
+   */
+  recordCommandsFile: string | undefined;
 }
 
 /** Default port of the catalogue subgraph when it runs alone (the committed supergraph points there). */
@@ -17,5 +22,6 @@ export function readCatalogueConfig(env: Env): CatalogueConfig {
     ...readSubgraphConfig(env, CATALOGUE_DEFAULT_PORT),
     seedOnStart: readBool(env, 'SEED_ON_START', true),
     cacheMaxAgeSeconds: readInt(env, 'CACHE_MAX_AGE_SECONDS', 300, 0, 86_400),
+    recordCommandsFile: readText(env, 'DVC_RECORD_COMMANDS'),
   };
 }
