@@ -14,6 +14,7 @@ import { limitsPlugin } from './edge/limits';
 import { createEdgeMetrics } from './edge/metrics';
 import { automaticPersistedQueries, readTrustedDocuments, requestShapePlugin, trustedDocumentsPlugin } from './edge/persisted';
 import { signingPlugin } from './edge/signing';
+import { tracingPlugins } from './edge/tracing';
 import { engineLogger } from './engine-log';
 import type { RateLimitStore } from './rate-limit';
 
@@ -63,7 +64,7 @@ export function createRuntime(options: RuntimeOptions): GatewayRuntime {
   return createGatewayRuntime({
     supergraph: () => options.supergraph(),
     transports: { http: httpTransport },
-    plugins: () => edgePlugins(options),
+    plugins: () => [...tracingPlugins(), ...edgePlugins(options)],
     logging: engineLogger(log),
     maskedErrors: { maskError: (error) => maskGatewayError(error, log) },
     upstreamTimeout: config.subgraphTimeoutMs,
