@@ -50,6 +50,8 @@ export function tracingPlugins(): GatewayPlugin[] {
       inheritContext: true,
       propagateContext: true,
       useContextManager: true,
+      // The operation's hash is for Hive's registry, which this gateway does not report to: not worth a normalisation per request.
+      hashOperation: null,
       // The supergraph's text would go into a span at every reload: large, and no help in a trace.
       traces: { spans: { schema: false } },
     }) as GatewayPlugin,
