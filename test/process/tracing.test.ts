@@ -234,6 +234,12 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     }
   });
 
+  it('stop the process with one line naming a malformed setting', async () => {
+    const gateway = spawnGateway({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' });
+    expect(await gateway.exited).toBe(2);
+    expect(gateway.logs().trim()).toBe('Invalid configuration: OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf or http/json (OTLP over HTTP), got "grpc"');
+  });
+
   it('are off without an endpoint: no OpenTelemetry module is even loaded', async () => {
     // A preload that reports, at exit, which OpenTelemetry modules the process loaded.
     const probe = join(tmpdir(), `otel-probe-${process.pid}.js`);

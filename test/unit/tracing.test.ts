@@ -1,4 +1,8 @@
+import { context, trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ConfigError } from '../../src/platform/config';
+import { withComponent } from '../../src/platform/tracing/component';
+import { ComponentProcessor, ScrubbingExporter } from '../../src/platform/tracing/sdk';
 import { readTracingConfig } from '../../src/platform/tracing/config';
 import { documentShape, scrubAttributes, scrubText, urlWithoutQuery } from '../../src/platform/tracing/scrub';
 
@@ -101,5 +105,38 @@ describe('what a span may carry', () => {
       'http.status_code': 200,
       'hive.upstream': true,
     });
+  });
+});
+
+describe('the export', () => {
+  it('scrubs every span and gives it its component’s service, keeping what the OTLP encoding reads', async () => {
+    const memory = new InMemorySpanExporter();
+    const components = new ComponentProcessor('gateway');
+    // Few attributes allowed: the component must survive a span that has used them all.
+    const provider = new BasicTracerProvider({
+      spanProcessors: [components, new SimpleSpanProcessor(new ScrubbingExporter(memory, undefined, components))],
+      spanLimits: { attributeCountLimit: 3 },
+    });
+    const tracer = provider.getTracer('test');
+    const gatewaySpan = tracer.startSpan(`lookup ${CITIZEN_ID}`, { attributes: { 'graphql.document': `{ citizen(id: "${CITIZEN_ID}") { id } }` } });
+    gatewaySpan.setStatus({ code: 2, message: `no citizen ${CITIZEN_ID}` });
+    gatewaySpan.addEvent('exception', { 'exception.message': `Variable "$id" got invalid value "${CITIZEN_ID}x"; bad` });
+    gatewaySpan.end();
+    const catalogueSpan = tracer.startSpan('find provinces', { attributes: { a: 1, b: 2, c: 3, d: 4 } }, withComponent(trace.setSpan(context.active(), gatewaySpan), 'catalogue'));
+    catalogueSpan.end();
+    await provider.forceFlush();
+    const [gateway, catalogue] = memory.getFinishedSpans();
+    expect(gateway?.name).toBe('lookup [12 digits]');
+    expect(gateway?.attributes['graphql.document']).toBe('{\n  citizen(id: "") {\n    id\n  }\n}');
+    expect(gateway?.status.message).toBe('no citizen [12 digits]');
+    expect(gateway?.events[0]?.attributes).toEqual({ 'exception.message': 'Variable "$id" got invalid value [value]; bad' });
+    expect(gateway?.resource.attributes['service.name']).toBe('dvc-gateway');
+    expect(catalogue?.resource.attributes['service.name']).toBe('dvc-catalogue');
+    expect(catalogue?.parentSpanContext?.spanId).toBe(gateway?.spanContext().spanId);
+    // Getters of the SDK's spans, which a copy must carry over.
+    expect(catalogue?.droppedAttributesCount).toBe(2); // d, and the component attribute
+    expect(catalogue?.ended).toBe(true);
+    expect(catalogue?.duration).toEqual(expect.any(Array));
+    await provider.shutdown();
   });
 });

@@ -25,11 +25,18 @@ import { COMPONENT_ATTRIBUTE, componentOf } from './component';
 import type { TracingConfig } from './config';
 import { scrubAttributes, scrubText, type Attributes } from './scrub';
 
-/** Names every span's component: the one in its context (a subgraph's request), or the process's own. */
-class ComponentProcessor implements SpanProcessor {
-  constructor(private readonly processComponent: string) {}
+/**
+ * Names every span's component: the one in its context (a subgraph's request),
+ * or the process's own. Kept beside the span too, since an attribute can be
+ * dropped when a span has as many as its limit allows.
+ */
+export class ComponentProcessor implements SpanProcessor {
+  readonly components = new WeakMap<object, string>();
+  constructor(readonly processComponent: string) {}
   onStart(span: Span, parentContext: Context): void {
-    span.setAttribute(COMPONENT_ATTRIBUTE, componentOf(parentContext) ?? this.processComponent);
+    const component = componentOf(parentContext) ?? this.processComponent;
+    this.components.set(span, component);
+    span.setAttribute(COMPONENT_ATTRIBUTE, component);
   }
   onEnd(): void {}
   forceFlush(): Promise<void> {
@@ -45,11 +52,12 @@ class ComponentProcessor implements SpanProcessor {
  * component's service (`dvc-gateway`, `dvc-catalogue`, `dvc-population`, or
  * OTEL_SERVICE_NAME for all) before the OTLP exporter sends it.
  */
-class ScrubbingExporter implements SpanExporter {
+export class ScrubbingExporter implements SpanExporter {
   private readonly resources = new Map<string, Resource>();
   constructor(
     private readonly exporter: SpanExporter,
     private readonly serviceName: string | undefined,
+    private readonly components: ComponentProcessor,
   ) {}
 
   private resourceOf(component: string): Resource {
@@ -61,17 +69,27 @@ class ScrubbingExporter implements SpanExporter {
     return resource;
   }
 
+  /** A copy of the span, scrubbed. Explicit: duration, ended and the dropped counts are getters a spread would lose. */
   private scrub(span: ReadableSpan): ReadableSpan {
-    const component = String(span.attributes[COMPONENT_ATTRIBUTE] ?? 'gateway');
+    const component = this.components.components.get(span) ?? this.components.processComponent;
     return {
-      ...span,
-      spanContext: () => span.spanContext(),
       name: scrubText(span.name),
-      attributes: scrubAttributes(span.attributes as Attributes),
+      kind: span.kind,
+      spanContext: () => span.spanContext(),
+      parentSpanContext: span.parentSpanContext,
+      startTime: span.startTime,
+      endTime: span.endTime,
+      duration: span.duration,
+      ended: span.ended,
       status: span.status.message === undefined ? span.status : { ...span.status, message: scrubText(span.status.message) },
+      attributes: scrubAttributes(span.attributes as Attributes),
       events: span.events.map((event) => ({ ...event, name: scrubText(event.name), ...(event.attributes ? { attributes: scrubAttributes(event.attributes as Attributes) } : {}) })),
       links: span.links.map((link) => ({ ...link, ...(link.attributes ? { attributes: scrubAttributes(link.attributes as Attributes) } : {}) })),
       resource: this.resourceOf(component),
+      instrumentationScope: span.instrumentationScope,
+      droppedAttributesCount: span.droppedAttributesCount,
+      droppedEventsCount: span.droppedEventsCount,
+      droppedLinksCount: span.droppedLinksCount,
     };
   }
 
@@ -128,9 +146,10 @@ function hasHeader(request: UndiciRequest, name: string): boolean {
 export function startSdk(config: TracingConfig, processComponent: string): { shutdown(): Promise<void> } {
   const otlp =
     config.protocol === 'http/json' ? new OtlpJsonExporter({ url: config.url, headers: config.headers }) : new OtlpProtobufExporter({ url: config.url, headers: config.headers });
+  const components = new ComponentProcessor(processComponent);
   const provider = new NodeTracerProvider({
     sampler: samplerFor(config),
-    spanProcessors: [new ComponentProcessor(processComponent), new BatchSpanProcessor(new ScrubbingExporter(otlp, config.serviceName))],
+    spanProcessors: [components, new BatchSpanProcessor(new ScrubbingExporter(otlp, config.serviceName, components))],
   });
   provider.register({ propagator: new W3CTraceContextPropagator() });
   const exporterOrigin = new URL(config.url).origin;
