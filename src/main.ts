@@ -1,3 +1,8 @@
+// Tracing starts before any other module loads: the MongoDB driver's instrumentation patches it as it loads.
+// (With OTEL_EXPORTER_OTLP_ENDPOINT unset this does nothing.)
+import { startTracing, stopTracing } from './platform/tracing';
+startTracing(process.env, 'gateway');
+
 import { NO_KEYS, mongoKeyStore, type KeyStore } from './gateway/api-keys';
 import { readGatewayConfig, type GatewayConfig } from './gateway/config';
 import { startGateway, type RunningGateway } from './gateway/start';
@@ -75,6 +80,8 @@ function onSignals(stoppable: Stoppable, config: GatewayConfig, log: Logger): vo
       const { unfinished } = await stoppable.running.drain(Date.now() + config.shutdownTimeoutMs * 0.8);
       if (unfinished > 0) log.warn('requests still running at the shutdown deadline were cut', { unfinished });
       for (const stop of stoppable.behind) await stop();
+      // The last spans (this shutdown's requests) are still buffered.
+      await stopTracing().catch((error: unknown) => log.warn('traces could not be flushed', { reason: String(error) }));
       log.info('stopped');
       process.exit(0);
     } catch (error) {

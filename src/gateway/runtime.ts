@@ -17,6 +17,7 @@ import { automaticPersistedQueries, readTrustedDocuments, requestShapePlugin, tr
 import { responseCachePlugin, type ResponseCacheOptions } from './edge/response-cache';
 import { signingPlugin } from './edge/signing';
 import { subgraphTimeoutPlugin } from './edge/subgraph-timeout';
+import { tracingPlugins } from './edge/tracing';
 import { engineLogger } from './engine-log';
 import { exportCheckPlugin } from './export/check';
 import type { RateLimitStore } from './rate-limit';
@@ -80,7 +81,7 @@ export function createRuntime(options: RuntimeOptions): GatewayRuntime {
     // Never merge identical subgraph requests in flight: they would share one caller's signed
     // identity, and so its answer, with another caller (test/gateway/isolation.test.ts).
     transportEntries: { '*.http': { options: { deduplicateInflightRequests: false } } },
-    plugins: () => edgePlugins(options),
+    plugins: () => [...tracingPlugins(), ...edgePlugins(options)],
     logging: engineLogger(log),
     maskedErrors: { maskError: (error) => maskGatewayError(error, log) },
     upstreamCancellation: true,

@@ -1,3 +1,7 @@
+// Tracing starts before any other module loads: the MongoDB driver's instrumentation patches it as it loads.
+import { startTracing, stopTracing } from '../platform/tracing';
+startTracing(process.env, process.argv[2] ?? 'subgraph');
+
 import { Registry } from 'prom-client';
 import { ConfigError, type Env } from '../platform/config';
 import { openDatabase } from '../platform/db/open';
@@ -34,6 +38,7 @@ async function main(): Promise<void> {
     await metrics?.close();
     await running.close();
     await database.close();
+    await stopTracing().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop());

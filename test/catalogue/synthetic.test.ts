@@ -194,7 +194,7 @@ describe('loading a synthetic catalogue', () => {
     const sample = await c.milestones.findOne({ _id: milestones[0]!.id });
     expect(sample).toEqual(toDocuments(withReference(generateAll(300, 1).catalogue, [], [milestones[0]!])).milestones[0]);
     const indexes = (await c.milestones.indexes()).map((i) => i.name);
-    expect(indexes).toEqual(expect.arrayContaining(['service_timeline', 'directive_order', 'done_province']));
+    expect(indexes).toEqual(expect.arrayContaining(['service_document', 'directive_document', 'done_province']));
   });
 
   it('writes a complete meta last, with samples that exist in the database', async () => {

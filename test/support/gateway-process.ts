@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { resolve } from 'node:path';
+import { recordingEnv } from './index-coverage';
 
 export const MAIN = resolve(__dirname, '..', '..', 'dist', 'src', 'main.js');
 /** `npm run subgraph` as built. */
@@ -18,7 +19,7 @@ export interface GatewayProcess {
 /** Runs the built gateway (`dist/src/main.js`, built by `npm test` before jest) as `npm start` does, or another built script with `args`. */
 export function spawnGateway(env: Record<string, string>, args: string[] = [MAIN]): GatewayProcess {
   const child = spawn(process.execPath, args, {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', LOG_LEVEL: 'info', ...recordingEnv(), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/platform/db/embedded';
 import { createLogger } from '../../src/platform/logger';
+import { startRecording } from './index-coverage';
 
 declare global {
   // Handed from global setup to global teardown (same process).
@@ -15,6 +16,8 @@ declare global {
  * Workers read the URI from TEST_MONGODB_URI; each test file uses its own database.
  */
 export default async function globalSetup(): Promise<void> {
+  // Every catalogue read of the run is recorded, and checked against the indexes at the end (global-teardown.ts).
+  startRecording();
   if (process.env.MONGODB_URI) {
     process.env.TEST_MONGODB_URI = process.env.MONGODB_URI;
     return;

@@ -7,6 +7,7 @@ import { startOwnStack, type OwnStack } from '../../src/stack';
 import { startPopulationStub, type PopulationStubOptions, type StartedPopulationStub } from '../../src/stubs/population/server';
 import { loadSeedData } from '../../src/subgraphs/catalogue/seed/load';
 import { openTestDatabase, type TestDatabase } from './database';
+import { recordingEnv } from './index-coverage';
 
 export const STUB_CLIENT = { id: 'dvc-gateway', secret: 'test-stub-secret' };
 export const STUB_ADMIN = 'test-admin-token';
@@ -62,6 +63,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     POPULATION_CLIENT_SECRET: STUB_CLIENT.secret,
     AUDIT_HASH_KEY: TEST_AUDIT_KEY,
     DB_REQUEST_TIMEOUT_MS: '5000',
+    ...recordingEnv(),
     ...options.env,
   };
   const logs: string[] = [];

@@ -80,7 +80,9 @@ export async function paginate<T extends { _id: string }>(
     cursors: nodes.map((node) => encodeCursor(String(node[order.field] ?? ''), node._id)),
     hasNextPage: found.length > limit,
     hasPreviousPage: Boolean(args.after),
-    count: () => collection.countDocuments(filter, readOptions()),
+    // A whole collection's count comes from its metadata (the count command without a query):
+    // countDocuments({}) would read every document, with no predicate an index could serve.
+    count: () => (Object.keys(filter).length === 0 ? collection.estimatedDocumentCount(readOptions()) : collection.countDocuments(filter, readOptions())),
   };
 }
 

@@ -14,6 +14,7 @@ import { metricsRoute } from '../http/metrics';
 import type { MetricsConfig } from '../config';
 import type { DatabaseConnection } from '../db/client';
 import type { Listening } from '../http/listen';
+import { subgraphTracing } from '../tracing';
 import { authPlugin, type AuthDefault } from './auth';
 import { formatSubgraphError } from './format-error';
 import { requestMetricsPlugin } from './metrics';
@@ -90,6 +91,8 @@ function requireSignature(secret: string, log: Logger) {
  */
 export async function createSubgraphServer<TContext extends BaseContext & { principal: Principal; log: Logger }>(options: SubgraphServerOptions<TContext>): Promise<SubgraphServer<TContext>> {
   const { log } = options;
+  // Undefined with tracing off: then neither a middleware nor a plugin is added.
+  const tracing = subgraphTracing<TContext>(options.name);
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,
     introspection: options.introspection,
@@ -104,6 +107,7 @@ export async function createSubgraphServer<TContext extends BaseContext & { prin
       ApolloServerPluginCacheControl({ defaultMaxAge: options.defaultMaxAge }),
       authPlugin<TContext>(options.schema, options.authDefault),
       requestMetricsPlugin<TContext>(options.registry, options.name),
+      ...(tracing ? [tracing.plugin] : []),
       ...(options.plugins ?? []),
     ],
     stopOnTerminationSignals: false,
@@ -125,6 +129,7 @@ export async function createSubgraphServer<TContext extends BaseContext & { prin
   const rawJson = express.json({ limit: options.maxBodyBytes, verify: (req: SignedRequest, _res, buffer) => void (req.rawBody = buffer.toString('utf8')) });
   app.use(
     '/graphql',
+    ...(tracing ? [tracing.middleware] : []),
     rawJson,
     requireSignature(options.secret, log),
     expressMiddleware(apollo, { context: async ({ req }) => options.contextFor((req as SignedRequest).identity as ForwardedIdentity) }),

@@ -1,4 +1,4 @@
-import { readBool, readInt, readRedisConfig, type Env, type RedisConfig } from '../../platform/config';
+import { readBool, readInt, readRedisConfig, readText, type Env, type RedisConfig } from '../../platform/config';
 import { readSubgraphConfig, type SubgraphConfig } from '../../platform/subgraph/config';
 
 /** The catalogue subgraph's settings (`npm run subgraph -- catalogue`, or in-process under `npm start`). */
@@ -9,6 +9,11 @@ export interface CatalogueConfig extends SubgraphConfig {
   cacheMaxAgeSeconds: number;
   /** REDIS_URL: where gateways share their response cache; seeding on start bumps the catalogue version there. */
   redis: RedisConfig | undefined;
+  /**
+   * DVC_RECORD_COMMANDS (tests and the benchmark, not a deployment setting): append the
+   * shape of every read the subgraph sends to this file, for the index-coverage check.
+   */
+  recordCommandsFile: string | undefined;
 }
 
 /** Default port of the catalogue subgraph when it runs alone (the committed supergraph points there). */
@@ -20,5 +25,6 @@ export function readCatalogueConfig(env: Env): CatalogueConfig {
     seedOnStart: readBool(env, 'SEED_ON_START', true),
     cacheMaxAgeSeconds: readInt(env, 'CACHE_MAX_AGE_SECONDS', 300, 0, 86_400),
     redis: readRedisConfig(env),
+    recordCommandsFile: readText(env, 'DVC_RECORD_COMMANDS'),
   };
 }

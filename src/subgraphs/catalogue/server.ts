@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Registry } from 'prom-client';
 import { CatalogueVersionError, redisCatalogueVersion } from '../../platform/catalogue-version';
 import type { DatabaseConnection } from '../../platform/db/client';
+import { recordReadShapes } from '../../platform/db/command-recorder';
 import { MAX_EXPORT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../platform/db/paginate';
 import type { Logger } from '../../platform/logger';
 import { projectPath, PROJECT_VERSION } from '../../platform/paths';
@@ -51,6 +52,7 @@ export async function createCatalogueSubgraph(options: CatalogueSubgraphOptions)
   const { config, database, log } = options;
   const db = catalogueCollections(database.db);
   countDatabaseCommands(database.client, options.registry, 'catalogue');
+  if (config.recordCommandsFile) recordReadShapes(database.client, config.recordCommandsFile, 'catalogue');
   const pingDatabase = async (): Promise<boolean> => {
     try {
       await database.db.command({ ping: 1 });

@@ -1,6 +1,6 @@
 import type { Filter } from 'mongodb';
 import type { CatalogueCollections } from '../collections';
-import type { MilestoneDocument, ProvinceDocument, ServiceLevel, StatusState } from '../documents';
+import type { AgencyDocument, MilestoneDocument, ProvinceDocument, ServiceLevel, StatusState } from '../documents';
 import { matchAny, readWhole } from '../../../platform/db/queries';
 import { BadUserInputError } from '../../../platform/errors';
 import { directiveIdKey, foldVietnamese } from '../../../platform/fold';
@@ -33,19 +33,19 @@ export function containsFolded(text: string, argumentName: string): RegExp {
   return new RegExp(folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 }
 
-/** Agency ids plus every agency linked to them by the 2025 succession, in either direction, transitively. */
+/**
+ * Agency ids plus every agency linked to them by the 2025 succession, in either
+ * direction, transitively. Each agency names both its successors and its
+ * predecessors, so the links are followed by `_id`, one query per step
+ * (usually two): never a read of the whole collection.
+ */
 async function withSuccession(db: CatalogueCollections, ids: readonly string[]): Promise<string[]> {
-  const agencies = await db.agencies.find({}, { ...readWhole(), projection: { _id: 1, successors: 1, predecessorIds: 1 } }).toArray();
-  const links = new Map(agencies.map((a) => [a._id, [...a.successors.map((s) => s.agencyId), ...a.predecessorIds]]));
   const result = new Set(ids);
-  const queue = [...ids];
-  while (queue.length > 0) {
-    for (const next of links.get(queue.pop() ?? '') ?? []) {
-      if (!result.has(next)) {
-        result.add(next);
-        queue.push(next);
-      }
-    }
+  let frontier = [...result];
+  while (frontier.length > 0) {
+    const agencies = await db.agencies.find(matchAny<AgencyDocument>('_id', frontier), { ...readWhole(), projection: { _id: 1, successors: 1, predecessorIds: 1 } }).toArray();
+    frontier = [...new Set(agencies.flatMap((a) => [...a.successors.map((s) => s.agencyId), ...a.predecessorIds]))].filter((id) => !result.has(id));
+    for (const id of frontier) result.add(id);
   }
   return [...result];
 }

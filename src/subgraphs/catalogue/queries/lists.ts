@@ -27,7 +27,7 @@ export async function listServices(db: CatalogueCollections, filter: ServiceFilt
   const and: Filter<ServiceDocument>[] = [];
   if (filter?.text) and.push({ searchText: { $regex: containsFolded(filter.text, 'text') } });
   if (filter?.milestones) {
-    const serviceIds = await db.milestones.distinct('serviceId', await milestoneFilter(db, filter.milestones));
+    const serviceIds = await db.milestones.distinct('serviceId', await milestoneFilter(db, filter.milestones), readOptions());
     and.push({ _id: { $in: serviceIds } });
   }
   const order: KeysetOrder<ServiceDocument> = orderBy === 'FIRST_DOCUMENT_DATE' ? { field: 'firstDate', direction: 1 } : { field: 'sortName', direction: 1 };

@@ -27,16 +27,24 @@ export function scoreMatch(query: string, names: string[]): number {
   return best;
 }
 
+/**
+ * Most records of one kind a search reads. A substring of a word cannot be
+ * looked up in an index, so each kind is scanned; this bounds what a broad
+ * text (one letter, say) brings back from a large catalogue: the hits are
+ * ranked among the first SEARCH_MAX_MATCHES the database finds.
+ */
+export const SEARCH_MAX_MATCHES = 2_000;
+
 /** Accent-insensitive search across the four kinds; one query per collection, ranked here. */
 export async function search(db: CatalogueCollections, text: string, first: number | null | undefined): Promise<SearchMatch[]> {
   const limit = pageSize(first);
   const pattern = { $regex: containsFolded(text, 'text') };
   const query = foldVietnamese(text);
   const [services, directives, agencies, provinces] = await Promise.all([
-    db.services.find({ searchText: pattern }, readWhole()).toArray(),
-    db.directives.find({ searchText: pattern }, readWhole()).toArray(),
-    db.agencies.find({ searchText: pattern }, readWhole()).toArray(),
-    db.provinces.find({ searchText: pattern }, readWhole()).toArray(),
+    db.services.find({ searchText: pattern }, readWhole()).limit(SEARCH_MAX_MATCHES).toArray(),
+    db.directives.find({ searchText: pattern }, readWhole()).limit(SEARCH_MAX_MATCHES).toArray(),
+    db.agencies.find({ searchText: pattern }, readWhole()).limit(SEARCH_MAX_MATCHES).toArray(),
+    db.provinces.find({ searchText: pattern }, readWhole()).limit(SEARCH_MAX_MATCHES).toArray(),
   ]);
   const hits: SearchMatch[] = [
     ...services.map((s) => ({ node: s, score: scoreMatch(query, [s.name, ...s.names.map((n) => n.name)]) })),
