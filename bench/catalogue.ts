@@ -62,7 +62,9 @@ export interface OfficerKey {
 export async function freshOfficerKey(db: Db): Promise<OfficerKey> {
   await apiKeys(db).deleteMany({});
   // Dropped rather than emptied: a delete reads every entry on FerretDB; the subgraph recreates its indexes at start.
-  await auditCollection(db).drop().catch(() => undefined);
+  await auditCollection(db)
+    .drop()
+    .catch(() => undefined);
   const name = 'bench officer';
   const { key, id } = await createApiKey(db, { name, role: 'officer' });
   return { key, principal: { role: 'officer', keyId: id, name, purposes: null, fields: null } };

@@ -23,8 +23,12 @@ export async function serveCommandCount(clients: readonly MongoClient[]): Promis
     client.on('commandSucceeded', () => (activity.running -= 1));
     client.on('commandFailed', () => (activity.running -= 1));
   }
-  return listen((_req, res) => {
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify(activity));
-  }, 0, '127.0.0.1');
+  return listen(
+    (_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(activity));
+    },
+    0,
+    '127.0.0.1',
+  );
 }

@@ -30,7 +30,11 @@ function graphqlRequest(url: string, op: BenchOperation, samples: BenchSamples, 
 
 /** The REST route of an operation, with its scalar variables as the query string (array variables are not sent). */
 export function restPath(op: BenchOperation, variables: Record<string, unknown>): string {
-  const query = new URLSearchParams(Object.entries(variables).filter(([, v]) => !Array.isArray(v)).map(([k, v]): [string, string] => [k, String(v)]));
+  const query = new URLSearchParams(
+    Object.entries(variables)
+      .filter(([, v]) => !Array.isArray(v))
+      .map(([k, v]): [string, string] => [k, String(v)]),
+  );
   const search = query.toString();
   return `/rest/${op.name}${search ? `?${search}` : ''}`;
 }
@@ -62,6 +66,10 @@ export function endpointFor(target: TargetName, op: BenchOperation, context: End
       return { request: directRequest(op, context), commandsUrl: targets.shipped.commands, rest: false };
     case 'rest':
       if (op.citizenIds) return 'no REST floor for citizen lookups: the floor is the upstream (see the citizen batch timing)';
-      return { request: { url: `${targets.rest.url}${restPath(op, op.variables(samples))}`, method: 'GET', headers: {}, body: undefined }, commandsUrl: targets.rest.commands, rest: true };
+      return {
+        request: { url: `${targets.rest.url}${restPath(op, op.variables(samples))}`, method: 'GET', headers: {}, body: undefined },
+        commandsUrl: targets.rest.commands,
+        rest: true,
+      };
   }
 }

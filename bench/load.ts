@@ -74,7 +74,16 @@ export async function checkRequest(request: PreparedRequest, rest: boolean, time
   }
   if (answer.status !== 200) return { data: undefined, ms, problem: `HTTP ${answer.status}: ${answer.text.slice(0, 300)}` };
   if (rest) return { data: body, ms, problem: undefined };
-  return { data: body.data, ms, problem: body.errors?.length ? body.errors.map((e) => e.message).join('; ').slice(0, 300) : undefined };
+  return {
+    data: body.data,
+    ms,
+    problem: body.errors?.length
+      ? body.errors
+          .map((e) => e.message)
+          .join('; ')
+          .slice(0, 300)
+      : undefined,
+  };
 }
 
 /**

@@ -55,7 +55,7 @@ async function upstreamCalls(run: SizeRun): Promise<number> {
 async function settle(targets: RunningTargets): Promise<void> {
   const urls = [targets.shipped.commands, targets.naive.commands, targets.rest.commands];
   let last = await Promise.all(urls.map(activity));
-  for (let quiet = 0; quiet < 3; ) {
+  for (let quiet = 0; quiet < 3;) {
     await sleep(150);
     const now = await Promise.all(urls.map(activity));
     quiet = now.every((a, i) => a.running === 0 && a.commands === last[i]?.commands) ? quiet + 1 : 0;
@@ -70,7 +70,7 @@ async function settle(targets: RunningTargets): Promise<void> {
  */
 async function waitForIdleDatabase(db: Db): Promise<void> {
   const deadline = Date.now() + 15 * 60_000;
-  for (let fast = 0; fast < 3 && Date.now() < deadline; ) {
+  for (let fast = 0; fast < 3 && Date.now() < deadline;) {
     const started = performance.now();
     await db.collection<{ _id: string }>('provinces').findOne({ _id: '34:01' });
     fast = performance.now() - started < 50 ? fast + 1 : 0;
@@ -144,7 +144,14 @@ async function measureOne(run: SizeRun, target: TargetName, op: BenchOperation, 
   const calls = op.citizenIds ? (await upstreamCalls(run)) - callsBefore : undefined;
   const reference = target === 'gateway' ? check.data : gatewayData;
   const measured = await timing(run, endpoint, check);
-  const measurement: Measurement = { operation: op.name, target, ...measured, databaseCommands, sameJsonAsGateway: isDeepStrictEqual(check.data, reference), ...(calls === undefined ? {} : { upstreamCalls: calls }) };
+  const measurement: Measurement = {
+    operation: op.name,
+    target,
+    ...measured,
+    databaseCommands,
+    sameJsonAsGateway: isDeepStrictEqual(check.data, reference),
+    ...(calls === undefined ? {} : { upstreamCalls: calls }),
+  };
   return { measurement, data: check.data };
 }
 

@@ -46,7 +46,10 @@ export async function startListening(script: string, options: SpawnOptions, read
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited !== undefined) throw new Error(`${script} exited with ${exited} before it was ready`);
-    const ready = await fetch(readyUrl).then((response) => response.ok, () => false);
+    const ready = await fetch(readyUrl).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) return child;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -38,7 +38,10 @@ function grid(s: Scales): string[] {
   const out: string[] = [];
   for (let e = s.xRange[0]; e <= s.xRange[1]; e += 1) {
     const px = s.x(10 ** e);
-    out.push(`<line x1="${px}" y1="${PLOT.top}" x2="${px}" y2="${PLOT.bottom}" stroke="#ddd"/>`, `<text x="${px}" y="${PLOT.bottom + 16}" text-anchor="middle">${(10 ** e).toLocaleString('en')}</text>`);
+    out.push(
+      `<line x1="${px}" y1="${PLOT.top}" x2="${px}" y2="${PLOT.bottom}" stroke="#ddd"/>`,
+      `<text x="${px}" y="${PLOT.bottom + 16}" text-anchor="middle">${(10 ** e).toLocaleString('en')}</text>`,
+    );
   }
   for (let e = s.yRange[0]; e <= s.yRange[1]; e += 1) {
     const py = s.y(10 ** e);
@@ -57,7 +60,8 @@ function series(points: Point[], s: Scales, operation: string, colour: string): 
     if (line.length === 0) continue;
     const path = line.map((p, i) => `${i === 0 ? 'M' : 'L'}${s.x(p.services).toFixed(1)},${s.y(p.ms).toFixed(1)}`).join(' ');
     out.push(`<path d="${path}" fill="none" stroke="${colour}" stroke-width="2" stroke-dasharray="${DASH[target]}"/>`);
-    for (const p of line) out.push(`<circle cx="${s.x(p.services).toFixed(1)}" cy="${s.y(p.ms).toFixed(1)}" r="3" fill="${p.m.mode === 'single' ? '#fff' : colour}" stroke="${colour}"/>`);
+    for (const p of line)
+      out.push(`<circle cx="${s.x(p.services).toFixed(1)}" cy="${s.y(p.ms).toFixed(1)}" r="3" fill="${p.m.mode === 'single' ? '#fff' : colour}" stroke="${colour}"/>`);
   }
   return out;
 }
@@ -66,15 +70,24 @@ function legend(results: BenchResults): string[] {
   const out: string[] = [];
   results.operations.forEach((op, index) => {
     const ly = PLOT.top + 8 + index * 18;
-    out.push(`<line x1="${PLOT.right + 20}" y1="${ly}" x2="${PLOT.right + 44}" y2="${ly}" stroke="${COLOURS[index % COLOURS.length]}" stroke-width="2"/>`, `<text x="${PLOT.right + 50}" y="${ly + 4}">${escapeXml(op.name)}</text>`);
+    out.push(
+      `<line x1="${PLOT.right + 20}" y1="${ly}" x2="${PLOT.right + 44}" y2="${ly}" stroke="${COLOURS[index % COLOURS.length]}" stroke-width="2"/>`,
+      `<text x="${PLOT.right + 50}" y="${ly + 4}">${escapeXml(op.name)}</text>`,
+    );
   });
   const top = PLOT.top + 8 + results.operations.length * 18 + 12;
   TARGETS.forEach((target, i) => {
     const ly = top + i * 18;
-    out.push(`<line x1="${PLOT.right + 20}" y1="${ly}" x2="${PLOT.right + 44}" y2="${ly}" stroke="#333" stroke-width="2" stroke-dasharray="${DASH[target]}"/>`, `<text x="${PLOT.right + 50}" y="${ly + 4}">${escapeXml(TARGET_LABELS[target])}</text>`);
+    out.push(
+      `<line x1="${PLOT.right + 20}" y1="${ly}" x2="${PLOT.right + 44}" y2="${ly}" stroke="#333" stroke-width="2" stroke-dasharray="${DASH[target]}"/>`,
+      `<text x="${PLOT.right + 50}" y="${ly + 4}">${escapeXml(TARGET_LABELS[target])}</text>`,
+    );
   });
   const circleY = top + TARGETS.length * 18;
-  out.push(`<circle cx="${PLOT.right + 32}" cy="${circleY}" r="3" fill="#fff" stroke="#333"/>`, `<text x="${PLOT.right + 50}" y="${circleY + 4}">one request (too slow for load)</text>`);
+  out.push(
+    `<circle cx="${PLOT.right + 32}" cy="${circleY}" r="3" fill="#fff" stroke="#333"/>`,
+    `<text x="${PLOT.right + 50}" y="${circleY + 4}">one request (too slow for load)</text>`,
+  );
   return out;
 }
 

@@ -24,7 +24,10 @@ export function sizeTable(results: BenchResults, size: SizeResult): string[] {
       );
     }
   }
-  lines.push('', '"under load": database commands sent during the load ÷ requests completed; below the check request\'s count when concurrent identical requests were merged into one subgraph request.');
+  lines.push(
+    '',
+    '"under load": database commands sent during the load ÷ requests completed; below the check request\'s count when concurrent identical requests were merged into one subgraph request.',
+  );
   if (size.skipped.length > 0) {
     lines.push('', 'Not measured at this size:', '');
     for (const s of size.skipped) lines.push(`- ${s.operation}, ${TARGET_LABELS[s.target]}: ${s.reason}`);
@@ -79,7 +82,9 @@ export function citizenTable(results: BenchResults): string[] {
   const lines = ['| Size | Operation | Target | Upstream calls / request | DB commands / request | p50 ms | p99 ms | req/s |', '|---|---|---|---:|---:|---:|---:|---:|'];
   for (const size of results.sizes) {
     for (const m of size.measurements.filter((x) => x.upstreamCalls !== undefined)) {
-      lines.push(`| ${size.label} | ${m.operation} | ${TARGET_LABELS[m.target]} | ${m.upstreamCalls} | ${m.databaseCommands} | ${fmt(m.p50Ms)} | ${fmt(m.p99Ms)} | ${fmt(m.requestsPerSecond)} |`);
+      lines.push(
+        `| ${size.label} | ${m.operation} | ${TARGET_LABELS[m.target]} | ${m.upstreamCalls} | ${m.databaseCommands} | ${fmt(m.p50Ms)} | ${fmt(m.p99Ms)} | ${fmt(m.requestsPerSecond)} |`,
+      );
     }
   }
   return lines;
@@ -100,7 +105,10 @@ export function citizenBatchTable(results: BenchResults): string[] {
     latencyRow('`citizens-1000` through our gateway', c.gateway),
     latencyRow('`citizens-1000` to the population subgraph alone (signed)', c.subgraph),
     latencyRow(`the ${c.batches} batches straight to the stub, all at once`, c.stubAllAtOnce),
-    latencyRow(`the ${c.batches} batches straight to the stub, ${c.connectorConcurrency} at a time (the connector's POPULATION_MAX_CONCURRENT_BATCHES)`, c.stubAtConnectorConcurrency),
+    latencyRow(
+      `the ${c.batches} batches straight to the stub, ${c.connectorConcurrency} at a time (the connector's POPULATION_MAX_CONCURRENT_BATCHES)`,
+      c.stubAtConnectorConcurrency,
+    ),
     '',
     `Gateway ÷ stub (all at once): ${showRatio(c.gateway.p50Ms / c.stubAllAtOnce.p50Ms)}; gateway ÷ subgraph alone: ${showRatio(c.gateway.p50Ms / c.subgraph.p50Ms)}; subgraph alone ÷ stub at the connector's concurrency: ${showRatio(c.subgraph.p50Ms / c.stubAtConnectorConcurrency.p50Ms)}.`,
   ];

@@ -20,13 +20,15 @@ function mergedUnderLoad(m: Measurement | undefined): boolean {
 /** Gateway ÷ `other` for every operation both ran under load, at every size. */
 function pairs(results: BenchResults, other: TargetName, operations: (name: string) => boolean): Pair[] {
   return results.sizes.flatMap((size) =>
-    results.operations.filter((op) => operations(op.name)).flatMap((op) => {
-      const gateway = find(size, op.name, 'gateway');
-      const them = find(size, op.name, other);
-      const p50 = ratio(gateway?.p50Ms, them?.p50Ms);
-      const rps = ratio(gateway?.requestsPerSecond, them?.requestsPerSecond);
-      return bothLoaded(gateway, them) && p50 !== undefined && rps !== undefined ? [{ size, operation: op.name, p50, rps, merged: mergedUnderLoad(gateway) }] : [];
-    }),
+    results.operations
+      .filter((op) => operations(op.name))
+      .flatMap((op) => {
+        const gateway = find(size, op.name, 'gateway');
+        const them = find(size, op.name, other);
+        const p50 = ratio(gateway?.p50Ms, them?.p50Ms);
+        const rps = ratio(gateway?.requestsPerSecond, them?.requestsPerSecond);
+        return bothLoaded(gateway, them) && p50 !== undefined && rps !== undefined ? [{ size, operation: op.name, p50, rps, merged: mergedUnderLoad(gateway) }] : [];
+      }),
   );
 }
 
@@ -46,7 +48,10 @@ function landing(all: Pair[], maxP50: number, minRps: number): Landing {
   const worstRps = all.reduce((worst, p) => (p.rps < worst.rps ? p : worst));
   const merged = all.filter((p) => p.merged).length;
   const within = all.filter((p) => p.p50 <= maxP50 && p.rps >= minRps);
-  const mergedNote = merged > 0 ? `; in ${merged} of them our gateway merged concurrent identical requests (fewer database commands per request under load), so those ratios are not its own cost: see the one-connection run` : '';
+  const mergedNote =
+    merged > 0
+      ? `; in ${merged} of them our gateway merged concurrent identical requests (fewer database commands per request under load), so those ratios are not its own cost: see the one-connection run`
+      : '';
   return {
     text: `worst p50 ratio ${showRatio(worstP50.p50)} (${where(worstP50)}); worst req/s ratio ${showRatio(worstRps.rps)} (${where(worstRps)}); ${within.length} of ${all.length} pairs within both${mergedNote}`,
     met: within.length === all.length,
@@ -68,14 +73,19 @@ function citizenBatchLanding(results: BenchResults): Landing | string {
   const c = results.citizenBatches;
   if (!c) return 'citizens-1000 was not run';
   const r = c.gateway.p50Ms / c.stubAllAtOnce.p50Ms;
-  return { text: `p50 ${fmt(c.gateway.p50Ms)} ms through the gateway, ${fmt(c.stubAllAtOnce.p50Ms)} ms for the ${c.batches} batches straight to the stub: ${showRatio(r)}`, met: r <= 2 };
+  return {
+    text: `p50 ${fmt(c.gateway.p50Ms)} ms through the gateway, ${fmt(c.stubAllAtOnce.p50Ms)} ms for the ${c.batches} batches straight to the stub: ${showRatio(r)}`,
+    met: r <= 2,
+  };
 }
 
 function commandsLanding(results: BenchResults): Landing {
-  const rows = results.operations.filter((o) => o.growth !== 'upstream').map((op) => ({
-    op: op.name,
-    counts: results.sizes.map((s) => find(s, op.name, 'gateway')?.databaseCommands).filter((n): n is number => n !== undefined),
-  }));
+  const rows = results.operations
+    .filter((o) => o.growth !== 'upstream')
+    .map((op) => ({
+      op: op.name,
+      counts: results.sizes.map((s) => find(s, op.name, 'gateway')?.databaseCommands).filter((n): n is number => n !== undefined),
+    }));
   // Does not grow: a later (larger) size never needs more commands than the smallest.
   const met = rows.every((r) => r.counts.length > 0 && r.counts.every((n) => n <= (r.counts[0] ?? 0)));
   return { text: `our gateway, by size: ${rows.map((r) => `${r.op} ${r.counts.join('/')}`).join('; ')}`, met };
@@ -84,7 +94,9 @@ function commandsLanding(results: BenchResults): Landing {
 function naiveLanding(results: BenchResults): Landing | string {
   const at10k = results.sizes.find((s) => s.label === '10,000 synthetic');
   if (!at10k) return 'not run at 10,000 synthetic services in this run';
-  const nested = results.operations.filter((o) => o.nested).map((op) => ({ op: op.name, r: ratio(find(at10k, op.name, 'gateway')?.requestsPerSecond, find(at10k, op.name, 'naive')?.requestsPerSecond) }));
+  const nested = results.operations
+    .filter((o) => o.nested)
+    .map((op) => ({ op: op.name, r: ratio(find(at10k, op.name, 'gateway')?.requestsPerSecond, find(at10k, op.name, 'naive')?.requestsPerSecond) }));
   return { text: nested.map((n) => `${n.op} ${showRatio(n.r)}`).join('; '), met: nested.every((n) => n.r !== undefined && n.r >= 5) };
 }
 
@@ -93,8 +105,18 @@ export function targetsTable(results: BenchResults): string[] {
   return [
     '| Target | Where it lands | Met |',
     '|---|---|---|',
-    row("#12 The gateway's own cost: catalogue operations through the gateway against the catalogue subgraph alone, p50 within 1.15×, req/s at least 0.85×", landing(pairs(results, 'subgraph', catalogue), 1.15, 0.85)),
-    row('#12 Against the reference gateway (@apollo/gateway, same supergraph and operations): at least 2× its req/s, at most 0.6× its p50', landing(pairs(results, 'apollo', () => true), 0.6, 2)),
+    row(
+      "#12 The gateway's own cost: catalogue operations through the gateway against the catalogue subgraph alone, p50 within 1.15×, req/s at least 0.85×",
+      landing(pairs(results, 'subgraph', catalogue), 1.15, 0.85),
+    ),
+    row(
+      '#12 Against the reference gateway (@apollo/gateway, same supergraph and operations): at least 2× its req/s, at most 0.6× its p50',
+      landing(
+        pairs(results, 'apollo', () => true),
+        0.6,
+        2,
+      ),
+    ),
     row("#14.4 1,000 citizen lookups: p50 at most 2× the stub's own time for the same batches (one request at a time)", citizenBatchLanding(results)),
     row('Database commands per operation ≤ one per list level, independent of result size', commandsLanding(results)),
     row("Our gateway's p50 within 2× of the REST floor's, req/s ≥ 0.5×", landing(pairs(results, 'rest', catalogue), 2, 0.5)),

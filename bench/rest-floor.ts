@@ -120,13 +120,16 @@ function currentAgencies(agency: AgencyDocument, agencies: Map<string, AgencyDoc
   }
   const seen = new Set<string>();
   const root: Node = { agency };
-  for (let level = [root]; level.length > 0; ) {
+  for (let level = [root]; level.length > 0;) {
     const next: Node[] = [];
     for (const node of level) {
       const a = node.agency;
       if (!a.dissolvedOn || a.successors.length === 0 || seen.has(a._id)) continue;
       seen.add(a._id);
-      node.successors = pick(agencies, a.successors.map((s) => s.agencyId)).map((s) => ({ agency: s }));
+      node.successors = pick(
+        agencies,
+        a.successors.map((s) => s.agencyId),
+      ).map((s) => ({ agency: s }));
       next.push(...node.successors);
     }
     level = next;
@@ -203,7 +206,13 @@ async function serviceList(db: CatalogueCollections, req: Request) {
   const directiveId = stringParam(req, 'directiveId');
   const first = intParam(req, 'first');
   const page = await listServices(db, { milestones: { directiveIds: [directiveId] } }, null, { first, max: MAX_PAGE_SIZE });
-  const [totalCount, directives] = await Promise.all([page.count(), byIds(db.directives, page.nodes.flatMap((s) => s.directiveIds))]);
+  const [totalCount, directives] = await Promise.all([
+    page.count(),
+    byIds(
+      db.directives,
+      page.nodes.flatMap((s) => s.directiveIds),
+    ),
+  ]);
   return {
     services: {
       totalCount,
@@ -227,7 +236,10 @@ async function serviceTimeline(db: CatalogueCollections, req: Request) {
   // same query as the leads; any step of a succession chain they do not cover costs one more round trip.
   const asked = new Set([...leadIds, ...timeline.flatMap((m) => m.leadAgencyTodayIds ?? [])]);
   const [directives, agencies] = await Promise.all([
-    byIds(db.directives, timeline.map((m) => m.directiveId)),
+    byIds(
+      db.directives,
+      timeline.map((m) => m.directiveId),
+    ),
     byIds(db.agencies, asked).then((found) => withSuccessors(db, leadIds, found, asked)),
   ]);
   return {
@@ -270,7 +282,10 @@ async function provinceDashboard(db: CatalogueCollections, req: Request) {
 
 async function breakdown(db: CatalogueCollections) {
   const [byLeadAgency, byStatus] = await Promise.all([milestoneBreakdown(db, 'LEAD_AGENCY_TODAY', null), milestoneBreakdown(db, 'STATUS', null)]);
-  const agencies = await byIds(db.agencies, byLeadAgency.flatMap((row) => (row.key === null ? [] : [row.key])));
+  const agencies = await byIds(
+    db.agencies,
+    byLeadAgency.flatMap((row) => (row.key === null ? [] : [row.key])),
+  );
   // Labels as resolvers/catalogue/Search.ts `BreakdownBucket.label` gives them: an agency's name for agency keys, null for STATUS.
   const bucket = (row: BreakdownRow, label: string | null) => ({ key: row.key, label, count: row.count });
   return {
@@ -329,7 +344,10 @@ export function createRestFloor(db: CatalogueCollections): express.Express {
   app.get('/rest/service-list', respond(db, serviceList));
   app.get('/rest/service-timeline', respond(db, serviceTimeline));
   app.get('/rest/province-dashboard', respond(db, provinceDashboard));
-  app.get('/rest/breakdown', respond(db, (d) => breakdown(d)));
+  app.get(
+    '/rest/breakdown',
+    respond(db, (d) => breakdown(d)),
+  );
   app.get('/rest/search', respond(db, searchRoute));
   app.get('/rest/agency', respond(db, agency));
   app.use('/rest', (_req, res) => {

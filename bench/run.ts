@@ -66,7 +66,13 @@ async function databaseVersion(client: MongoClient): Promise<{ kind: string; ver
 async function emptyResults(options: BenchOptions, client: MongoClient): Promise<BenchResults> {
   return {
     date: new Date().toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${platform()} ${process.arch}` },
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+      platform: `${platform()} ${process.arch}`,
+    },
     database: await databaseVersion(client),
     settings: {
       connections: options.connections,
@@ -109,7 +115,18 @@ async function benchSize(shared: Shared, services: number, results: BenchResults
     measurements: [],
     skipped: [],
   };
-  const run: SizeRun = { settings: options, db, services: result.services, syntheticServices: services, context, stubUrl: shared.stubUrl, stubAdminToken: STUB_ADMIN_TOKEN, restartTargets: start, previous: results.sizes.at(-1), log };
+  const run: SizeRun = {
+    settings: options,
+    db,
+    services: result.services,
+    syntheticServices: services,
+    context,
+    stubUrl: shared.stubUrl,
+    stubAdminToken: STUB_ADMIN_TOKEN,
+    restartTargets: start,
+    previous: results.sizes.at(-1),
+    log,
+  };
   try {
     await measureOperations(run, selectedOperations(options), result);
     const citizens1000 = selectedOperations(options).find((op) => op.name === 'citizens-1000');
@@ -128,7 +145,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   let embedded: EmbeddedDatabase | undefined;
   let mongoUri = options.mongoUri;
   if (!mongoUri) {
-    embedded = await startEmbeddedDatabase({ dataDir: resolve(ROOT, '.data', 'bench-ferretdb'), cacheDir: resolve(ROOT, '.cache'), port: 0, log: createLogger('warn', { service: 'bench' }) });
+    embedded = await startEmbeddedDatabase({
+      dataDir: resolve(ROOT, '.data', 'bench-ferretdb'),
+      cacheDir: resolve(ROOT, '.cache'),
+      port: 0,
+      log: createLogger('warn', { service: 'bench' }),
+    });
     mongoUri = embedded.uri;
   }
   const client = new MongoClient(mongoUri);

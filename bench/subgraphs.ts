@@ -39,7 +39,14 @@ interface Context {
 
 function connect(config: SubgraphConfig, context: Context, appName: string): Promise<DatabaseConnection> {
   const { database } = config;
-  return connectDatabase({ uri: context.uri, databaseName: database.databaseName, connectTimeoutMs: database.dbConnectTimeoutMs, requestTimeoutMs: database.dbRequestTimeoutMs, appName, log: context.log });
+  return connectDatabase({
+    uri: context.uri,
+    databaseName: database.databaseName,
+    connectTimeoutMs: database.dbConnectTimeoutMs,
+    requestTimeoutMs: database.dbRequestTimeoutMs,
+    appName,
+    log: context.log,
+  });
 }
 
 async function startCatalogue(context: Context): Promise<{ url: string; database: DatabaseConnection }> {

@@ -73,7 +73,12 @@ function trackProgress(onProgress?: (p: SyntheticLoadProgress) => void): LoadPro
  * queryable ("406/QĐ-TTg"); returns the reference records each chunk is checked
  * against, and the documents written.
  */
-async function writeReference(c: CatalogueCollections, real: SeedData, catalogue: SyntheticCatalogue, progress: LoadProgress): Promise<{ reference: SeedData; base: CatalogueDocuments }> {
+async function writeReference(
+  c: CatalogueCollections,
+  real: SeedData,
+  catalogue: SyntheticCatalogue,
+  progress: LoadProgress,
+): Promise<{ reference: SeedData; base: CatalogueDocuments }> {
   const reference: SeedData = {
     provincesBefore: real.provincesBefore,
     provincesFrom: real.provincesFrom,
@@ -102,7 +107,14 @@ async function writeReference(c: CatalogueCollections, real: SeedData, catalogue
 }
 
 /** Writes the synthetic services and milestones, one chunk in memory at a time; returns how many of each. */
-async function writeSyntheticServices(c: CatalogueCollections, catalogue: SyntheticCatalogue, reference: SeedData, chunkSize: number, sampler: SyntheticSampler, progress: LoadProgress): Promise<{ services: number; milestones: number }> {
+async function writeSyntheticServices(
+  c: CatalogueCollections,
+  catalogue: SyntheticCatalogue,
+  reference: SeedData,
+  chunkSize: number,
+  sampler: SyntheticSampler,
+  progress: LoadProgress,
+): Promise<{ services: number; milestones: number }> {
   const total = catalogue.options.services;
   let services = 0;
   let milestones = 0;

@@ -40,7 +40,9 @@ async function knownOperations(config: GatewayConfig): Promise<Set<string>> {
   if (config.trustedDocumentsFile) texts.push(...readTrustedDocuments(config.trustedDocumentsFile).values());
   const names = texts.flatMap((text) => {
     try {
-      return parse(text).definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && (d as OperationDefinitionNode).name ? [(d as OperationDefinitionNode).name?.value as string] : []));
+      return parse(text).definitions.flatMap((d) =>
+        d.kind === Kind.OPERATION_DEFINITION && (d as OperationDefinitionNode).name ? [(d as OperationDefinitionNode).name?.value as string] : [],
+      );
     } catch {
       return [];
     }
@@ -73,7 +75,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     throw error;
   }
   const registry = options.registry ?? new Registry();
-  const gateway = createGateway({ config, source, secret: options.secret, keys: options.keys, log, registry, otherRegistries: options.otherRegistries, rateLimitStore: options.rateLimitStore, knownOperations: await knownOperations(config) });
+  const gateway = createGateway({
+    config,
+    source,
+    secret: options.secret,
+    keys: options.keys,
+    log,
+    registry,
+    otherRegistries: options.otherRegistries,
+    rateLimitStore: options.rateLimitStore,
+    knownOperations: await knownOperations(config),
+  });
   detachEngineSignalHandlers();
   // Start on shared state when Redis answers soon; without it, serve anyway (in-process, logged once) and switch when it comes.
   if (gateway.redis) await gateway.redis.waitUntilUp(Math.max(config.redis?.timeoutMs ?? 0, 2_000));

@@ -26,14 +26,33 @@ describe('npm run bench (small)', () => {
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'bench-test-'));
     // The curated catalogue has 123 services, the synthetic one 173: only the first is compared across targets.
-    const args = ['--sizes', '0,50', '--compare-max-services', '150', '--duration', '1', '--connections', '2', '--load-max-seconds', '2', '--out', outDir, '--operations', MEASURED.join(',')];
+    const args = [
+      '--sizes',
+      '0,50',
+      '--compare-max-services',
+      '150',
+      '--duration',
+      '1',
+      '--connections',
+      '2',
+      '--load-max-seconds',
+      '2',
+      '--out',
+      outDir,
+      '--operations',
+      MEASURED.join(','),
+    ];
     results = await runBench({ ...parseBenchArgs(args), databasePrefix: PREFIX, mongoUri: testDatabaseUri() });
   });
 
   afterAll(async () => {
     await rm(outDir, { recursive: true, force: true });
     const client = new MongoClient(testDatabaseUri());
-    for (const size of results?.sizes ?? []) await client.db(size.database).dropDatabase().catch(() => undefined);
+    for (const size of results?.sizes ?? [])
+      await client
+        .db(size.database)
+        .dropDatabase()
+        .catch(() => undefined);
     await client.close();
   });
 

@@ -21,7 +21,10 @@ const operation = (name: string): BenchOperation => {
 const SAMPLE_SETS: Array<[string, BenchSamples]> = [
   ['curated', CURATED_SAMPLES],
   ['2348/VPCP-KSTT, Hà Nội, "thue"', { directiveId: '2348/VPCP-KSTT', serviceId: 'svc-2348-II.03', provinceCode: '01', searchText: 'thue', leadAgencyId: 'bo-cong-an' }],
-  ['206/qđ-ttg (phases), a service led by a ministry split three ways', { directiveId: '206/qđ-ttg', serviceId: 'svc-406-30', provinceCode: '08', searchText: 'Bộ Công an', leadAgencyId: 'bo-cong-an' }],
+  [
+    '206/qđ-ttg (phases), a service led by a ministry split three ways',
+    { directiveId: '206/qđ-ttg', serviceId: 'svc-406-30', provinceCode: '08', searchText: 'Bộ Công an', leadAgencyId: 'bo-cong-an' },
+  ],
   ['an undated report, a row with two leads', { directiveId: 'BC-VPCP-2024-05', serviceId: 'svc-406-18', provinceCode: '91', searchText: 'ket hon', leadAgencyId: 'bo-cong-an' }],
 ];
 

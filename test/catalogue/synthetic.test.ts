@@ -94,7 +94,11 @@ describe('synthetic catalogue generator', () => {
     expect(catalogue.agencies).toHaveLength(12 * 63 - 1);
     const oldCodes = new Set(real.provincesBefore.map((p) => p.code));
     expect(catalogue.agencies.every((a) => oldCodes.has(a.provinceCode!))).toBe(true);
-    for (const record of [...milestones.map((m) => m.source), ...catalogue.agencies.flatMap((a) => a.sources), ...catalogue.directives.flatMap((d) => d.tasks.map((t) => t.source))]) {
+    for (const record of [
+      ...milestones.map((m) => m.source),
+      ...catalogue.agencies.flatMap((a) => a.sources),
+      ...catalogue.directives.flatMap((d) => d.tasks.map((t) => t.source)),
+    ]) {
       expect(record.file).toBe('synthetic');
       expect(record.item).toMatch(/^seed=1 /);
     }
@@ -212,7 +216,9 @@ describe('loading a synthetic catalogue', () => {
     const province = await c.provinces.findOne({ code: s.provinceCode, era: 'FROM_2025_07' });
     expect(province).not.toBeNull();
     const old = province!.formedFromIds;
-    const progressCount = await c.milestones.countDocuments({ $or: [{ 'status.doneProvinceIds': { $in: old } }, { 'status.pendingProvinceIds': { $in: old } }, { 'status.pilotProvinceIds': { $in: old } }] });
+    const progressCount = await c.milestones.countDocuments({
+      $or: [{ 'status.doneProvinceIds': { $in: old } }, { 'status.pendingProvinceIds': { $in: old } }, { 'status.pilotProvinceIds': { $in: old } }],
+    });
     expect(progressCount).toBe(s.provinceProgressMilestones);
     expect(s.provinceProgressMilestones).toBeGreaterThan(5);
     expect(s.searchText).toBe(foldVietnamese(s.searchText));
@@ -241,17 +247,25 @@ describe('loading a synthetic catalogue', () => {
     };
     try {
       const s = meta.samples;
-      const service = await execute<{ service: { name: string; timeline: Array<{ id: string; directive: { id: string } }> } }>('query($id: ID!) { service(id: $id) { name timeline { id directive { id } } } }', { id: s.serviceId });
+      const service = await execute<{ service: { name: string; timeline: Array<{ id: string; directive: { id: string } }> } }>(
+        'query($id: ID!) { service(id: $id) { name timeline { id directive { id } } } }',
+        { id: s.serviceId },
+      );
       expect(service.service.timeline).toHaveLength(s.serviceMilestones);
       expect(service.service.name).toMatch(/\(tổng hợp số \d+\)$/);
-      const search = await execute<{ search: Array<{ node: { __typename: string; id?: string } }> }>('query($text: String!) { search(text: $text, first: 50) { node { __typename ... on Service { id } } } }', { text: s.searchText });
+      const search = await execute<{ search: Array<{ node: { __typename: string; id?: string } }> }>(
+        'query($text: String!) { search(text: $text, first: 50) { node { __typename ... on Service { id } } } }',
+        { text: s.searchText },
+      );
       const found = search.search.filter((hit) => hit.node.__typename === 'Service').map((hit) => hit.node.id as string);
       expect(found.length).toBeGreaterThanOrEqual(s.searchTextServices);
       expect(found.every((id) => id.startsWith('svc-syn-'))).toBe(true);
       const directive = await execute('query($id: ID!) { directive(id: $id) { id title } real: directive(id: "406/qd-ttg") { id } }', { id: s.directiveId });
       expect(directive).toMatchObject({ directive: { id: s.directiveId, title: expect.stringContaining('dữ liệu tổng hợp') }, real: { id: '406/QĐ-TTg' } });
       type Breakdown = Array<{ key: string; count: number }>;
-      const breakdown = await execute<{ named: Breakdown; today: Breakdown }>('{ named: milestoneBreakdown(by: LEAD_AGENCY) { key count } today: milestoneBreakdown(by: LEAD_AGENCY_TODAY) { key count } }');
+      const breakdown = await execute<{ named: Breakdown; today: Breakdown }>(
+        '{ named: milestoneBreakdown(by: LEAD_AGENCY) { key count } today: milestoneBreakdown(by: LEAD_AGENCY_TODAY) { key count } }',
+      );
       expect(breakdown.today).not.toEqual(breakdown.named);
     } finally {
       await t.close();
@@ -279,7 +293,19 @@ describe('seed:synthetic command line', () => {
     expect(parse(['--services', '1000000', '--seed', '0'])).toMatchObject({ ok: true, services: 1_000_000, seed: 0 });
   });
 
-  it.each([[[]], [['--services']], [['--services', 'abc']], [['--services', '0']], [['--services', '1000001']], [['--services', '1.5']], [['--services', '-3']], [['--services', '10', '--seed', 'x']], [['--services', '10', '--verbose']], [['--services', '10', '--services', '20']], [['--services', '10', '--database', 'a/b']]])('refuses %j with a usage line', (args) => {
+  it.each([
+    [[]],
+    [['--services']],
+    [['--services', 'abc']],
+    [['--services', '0']],
+    [['--services', '1000001']],
+    [['--services', '1.5']],
+    [['--services', '-3']],
+    [['--services', '10', '--seed', 'x']],
+    [['--services', '10', '--verbose']],
+    [['--services', '10', '--services', '20']],
+    [['--services', '10', '--database', 'a/b']],
+  ])('refuses %j with a usage line', (args) => {
     const result = parse(args as string[]);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message.split('\n').at(-1)).toMatch(/^Usage: npm run seed:synthetic -- --services N/);
@@ -330,7 +356,9 @@ describe('seed:synthetic command line', () => {
     };
     expect(steps(false)).toMatch(/^services: 100% 10\/10 services, 100 documents, 0 docs\/s\nindexes: started\nindexes: done in 2\.5 s\n$/);
     // The terminal's erase-to-end-of-line (ESC [K) shown as <ESC>, so the pattern holds no control character.
-    const ttyLines = steps(true).split('\n').map((line) => line.replaceAll('\u001b', '<ESC>'));
+    const ttyLines = steps(true)
+      .split('\n')
+      .map((line) => line.replaceAll('\u001b', '<ESC>'));
     expect(ttyLines).toEqual([expect.stringContaining('10/10 services'), expect.stringMatching(/\rindexes +working…<ESC>\[K\rindexes +done in 2\.5 s/), '']);
   });
 });

@@ -44,7 +44,10 @@ export async function startAgencySubgraph(options: { sdl?: string; delayMs?: num
   };
   const server = new ApolloServer({
     schema: buildSubgraphSchema(options.sdl ?? AGENCY_SDL, resolvers),
-    plugins: [ApolloServerPluginInlineTraceDisabled(), { requestDidStart: async ({ request }) => void received.push({ query: request.query ?? '', variables: request.variables }) }],
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      { requestDidStart: async ({ request }) => void received.push({ query: request.query ?? '', variables: request.variables }) },
+    ],
   });
   const { url } = await startStandaloneServer(server, { listen: { port: options.port ?? 0, host: '127.0.0.1' } });
   return { url, received, stop: () => server.stop() };

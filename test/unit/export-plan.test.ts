@@ -16,7 +16,16 @@ const schema = buildSchema(`
   type Citizen { id: ID! fullName: String }
 `);
 const PERSONAL = new Set(['Query.citizen', 'Citizen.id', 'Citizen.fullName']);
-const LIMITS: OperationLimits = { maxDepth: 12, maxAliases: 30, maxCost: 10_000, maxTokens: 3_000, maxDirectives: 50, maxRepeatedSelections: 10, maxBodyBytes: 100_000, executionTimeoutMs: 15_000 };
+const LIMITS: OperationLimits = {
+  maxDepth: 12,
+  maxAliases: 30,
+  maxCost: 10_000,
+  maxTokens: 3_000,
+  maxDirectives: 50,
+  maxRepeatedSelections: 10,
+  maxBodyBytes: 100_000,
+  executionTimeoutMs: 15_000,
+};
 const EXPORT: ExportLimits = { maxRows: 200_000, timeoutMs: 120_000, maxColumns: 200 };
 
 const PAGED = 'query ($after: String, $first: Int) { milestones(first: $first, after: $after) { nodes { id item } pageInfo { hasNextPage endCursor } } }';

@@ -44,7 +44,8 @@ export function maskGatewayError(error: unknown, log: Logger): Error {
   const code = error.extensions.code;
   if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) return withoutEngineDetails(error);
   // graphql-js's own request errors (variables that do not coerce) carry no code: they are the caller's mistake.
-  if (code === undefined && /^Variable "\$/.test(error.message)) return recode(error, ErrorCode.BAD_USER_INPUT, error.message, { http: requestErrorHttp(ErrorCode.BAD_USER_INPUT) });
+  if (code === undefined && /^Variable "\$/.test(error.message))
+    return recode(error, ErrorCode.BAD_USER_INPUT, error.message, { http: requestErrorHttp(ErrorCode.BAD_USER_INPUT) });
   // Several operations and no (or an unknown) operationName: the request is malformed, not the server.
   if (code === 'OPERATION_RESOLUTION_FAILURE') return recode(error, ErrorCode.BAD_REQUEST, error.message, { http: requestErrorHttp(ErrorCode.BAD_REQUEST) });
   const subgraph = subgraphOf(error);

@@ -41,7 +41,12 @@ export function assertFewRepeats(document: DocumentNode, max: number): void {
     SelectionSet(node) {
       const counts = new Map<string, number>();
       for (const selection of node.selections) {
-        const key = selection.kind === Kind.FIELD ? `field:${selection.alias?.value ?? selection.name.value}` : selection.kind === Kind.FRAGMENT_SPREAD ? `fragment:${selection.name.value}` : undefined;
+        const key =
+          selection.kind === Kind.FIELD
+            ? `field:${selection.alias?.value ?? selection.name.value}`
+            : selection.kind === Kind.FRAGMENT_SPREAD
+              ? `fragment:${selection.name.value}`
+              : undefined;
         if (key === undefined) continue;
         const count = (counts.get(key) ?? 0) + 1;
         if (count > max) throw new OperationLimitError(`The operation selects \`${key.split(':')[1]}\` more than ${max} times in one selection set.`);

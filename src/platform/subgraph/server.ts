@@ -89,7 +89,9 @@ function requireSignature(secret: string, log: Logger) {
  * `@auth` enforced, errors formatted with our codes, cache-control computed
  * from the schema's hints, health at /healthz and /readyz.
  */
-export async function createSubgraphServer<TContext extends BaseContext & { principal: Principal; log: Logger }>(options: SubgraphServerOptions<TContext>): Promise<SubgraphServer<TContext>> {
+export async function createSubgraphServer<TContext extends BaseContext & { principal: Principal; log: Logger }>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<SubgraphServer<TContext>> {
   const { log } = options;
   // Undefined with tracing off: then neither a middleware nor a plugin is added.
   const tracing = subgraphTracing<TContext>(options.name);

@@ -41,7 +41,9 @@ export interface SeedData {
 
 /** The reference CSVs are plain: no quoted fields (checked, so a future quote fails loudly). */
 function readCsv<T>(path: string): T[] {
-  const [header, ...rows] = readFileSync(path, 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
+  const [header, ...rows] = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
   if (!header) return [];
   const columns = header.split(',');
   return rows.map((row, index) => {
@@ -96,9 +98,8 @@ export const provinceId = {
   from: (code: string): string => `34:${code}`,
 };
 
-/** Every broken reference, duplicate id and malformed date in the seed data; empty when it is sound. */
-export function validateSeedData(data: SeedData): string[] {
-  const problems: string[] = [];
+/** The ids of each kind of seed record, reporting any defined twice. */
+function seedIds(data: SeedData, problems: string[]) {
   const unique = (kind: string, ids: string[]): Set<string> => {
     const seen = new Set<string>();
     for (const id of ids) {
@@ -107,13 +108,43 @@ export function validateSeedData(data: SeedData): string[] {
     }
     return seen;
   };
-  const oldCodes = unique('old province', data.provincesBefore.map((p) => p.code));
-  const newCodes = unique('current province', data.provincesFrom.map((p) => p.code));
-  const agencies = unique('agency', data.agencies.map((a) => a.id));
-  const directives = unique('directive', data.directives.map((d) => d.id));
-  const services = unique('service', data.services.map((s) => s.id));
-  const milestones = unique('milestone', data.milestones.map((m) => m.id));
-  unique('directive key', data.directives.map((d) => directiveIdKey(d.id)));
+  const idsOf = <T>(rows: T[], id: (row: T) => string): string[] => rows.map(id);
+  unique(
+    'directive key',
+    idsOf(data.directives, (d) => directiveIdKey(d.id)),
+  );
+  return {
+    oldCodes: unique(
+      'old province',
+      idsOf(data.provincesBefore, (p) => p.code),
+    ),
+    newCodes: unique(
+      'current province',
+      idsOf(data.provincesFrom, (p) => p.code),
+    ),
+    agencies: unique(
+      'agency',
+      idsOf(data.agencies, (a) => a.id),
+    ),
+    directives: unique(
+      'directive',
+      idsOf(data.directives, (d) => d.id),
+    ),
+    services: unique(
+      'service',
+      idsOf(data.services, (s) => s.id),
+    ),
+    milestones: unique(
+      'milestone',
+      idsOf(data.milestones, (m) => m.id),
+    ),
+  };
+}
+
+/** Every broken reference, duplicate id and malformed date in the seed data; empty when it is sound. */
+export function validateSeedData(data: SeedData): string[] {
+  const problems: string[] = [];
+  const { oldCodes, newCodes, agencies, directives, services, milestones } = seedIds(data, problems);
 
   const ref = (set: Set<string>, kind: string, id: string | undefined, where: string): void => {
     if (id !== undefined && !set.has(id)) problems.push(`${where}: unknown ${kind} "${id}"`);
@@ -304,7 +335,14 @@ function directiveDocument(d: SeedDirective): DirectiveDocument {
     citesIds: [...new Set(d.cites.map((c) => c.directiveId))],
     citations: d.cites,
     citedAs: d.citedAs ?? [],
-    tasks: d.tasks.map((t) => ({ number: t.number, text: t.text, addresseeAgencyIds: t.addresseeAgencyIds, addresseeText: t.addresseeText ?? null, due: t.due ?? null, source: t.source })),
+    tasks: d.tasks.map((t) => ({
+      number: t.number,
+      text: t.text,
+      addresseeAgencyIds: t.addresseeAgencyIds,
+      addresseeText: t.addresseeText ?? null,
+      due: t.due ?? null,
+      source: t.source,
+    })),
     ambiguities: d.ambiguities ?? [],
     corrections: d.corrections ?? [],
     searchText: foldVietnamese(`${d.id} ${d.number} ${d.title}`),
@@ -392,7 +430,10 @@ function serviceDocuments(data: SeedData, directiveDates: Map<string, string | n
   }
   return data.services.map((s) => {
     const own = milestonesOf.get(s.id) ?? [];
-    const dates = own.map((m) => directiveDates.get(m.directiveId)).filter((d): d is string => Boolean(d)).sort();
+    const dates = own
+      .map((m) => directiveDates.get(m.directiveId))
+      .filter((d): d is string => Boolean(d))
+      .sort();
     return {
       _id: s.id,
       name: s.name,
