@@ -37,7 +37,8 @@ export async function listServices(
   const and: Filter<ServiceDocument>[] = [];
   if (filter?.text) and.push({ searchText: { $regex: containsFolded(filter.text, 'text') } });
   if (filter?.milestones) {
-    const serviceIds = await db.milestones.distinct('serviceId', await milestoneFilter(db, filter.milestones), readOptions());
+    // No maxTimeMS here: the embedded database (FerretDB 1.24) refuses it on `distinct`; the driver's timeout still bounds the wait.
+    const serviceIds = await db.milestones.distinct('serviceId', await milestoneFilter(db, filter.milestones));
     and.push({ _id: { $in: serviceIds } });
   }
   const order: KeysetOrder<ServiceDocument> = orderBy === 'FIRST_DOCUMENT_DATE' ? { field: 'firstDate', direction: 1 } : { field: 'sortName', direction: 1 };
