@@ -1,0 +1,421 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { Db } from 'mongodb';
+import { runAudit } from '../../src/scripts/audit';
+import { ErrorCode } from '../../src/platform/errors';
+import { sampleCitizenIds } from '../../src/stubs/population/generator';
+import { auditCollection, checkpointCollection, hashSubject, type AuditEntryDocument } from '../../src/subgraphs/population/audit/audit-log';
+import { linkEntries } from '../../src/subgraphs/population/audit/chain';
+import { signerFrom } from '../../src/subgraphs/population/audit/checkpoint';
+import { verifyExport } from '../../src/subgraphs/population/audit/inspect';
+import { auditKeyOf } from '../../src/subgraphs/population/config';
+import { openTestDatabase, type TestDatabase } from '../support/database';
+import { bearer, startTestStack, TEST_AUDIT_KEY, type TestStack } from '../support/stack';
+
+/**
+ * The audit trail as evidence: lookups through the gateway write each
+ * writer's hash chain and signed checkpoints to the real database; then the
+ * trail is tampered with directly in the database, as someone with write
+ * access could, and `npm run audit -- verify` must fail and name what was
+ * done. Exports are checked offline with the public key alone.
+ */
+
+const LONG = 180_000;
+const keyDir = mkdtempSync(join(tmpdir(), 'dvc-audit-trail-'));
+const signingKey = generateKeyPairSync('ed25519');
+const KEY_FILE = join(keyDir, 'audit-signing.pem');
+const PUBLIC_FILE = join(keyDir, 'audit-public.pem');
+writeFileSync(KEY_FILE, signingKey.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+writeFileSync(PUBLIC_FILE, signingKey.publicKey.export({ type: 'spki', format: 'pem' }));
+const publicKeys = new Map([[signerFrom(signingKey.privateKey).publicKeyId, signingKey.publicKey]]);
+
+const CITIZENS = 'query ($ids: [ID!]!, $purpose: LookupPurpose!) { citizens(ids: $ids, purpose: $purpose) { id fullName } }';
+
+interface CliResult {
+  code: number;
+  out: string;
+  err: string;
+}
+
+function sink(): { stream: Writable; text: () => string } {
+  const chunks: string[] = [];
+  return { stream: new Writable({ write: (chunk: Buffer, _encoding, done) => (chunks.push(chunk.toString('utf8')), done()) }), text: () => chunks.join('') };
+}
+
+/** `npm run audit -- <args>` against `database`, in this process. */
+async function audit(database: TestDatabase, ...args: string[]): Promise<CliResult> {
+  const out = sink();
+  const err = sink();
+  const code = await runAudit(args, { MONGODB_URI: database.uri, MONGODB_DB: database.name, AUDIT_SIGNING_KEY: KEY_FILE }, { out: out.stream, err: err.stream });
+  return { code, out: out.text(), err: err.text() };
+}
+
+/** The stack's settings: our signing key, small checkpoint intervals, a named writer, no catalogue seed. */
+function stackEnv(writer: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { AUDIT_SIGNING_KEY: KEY_FILE, AUDIT_WRITER_ID: writer, AUDIT_CHECKPOINT_ENTRIES: '25', SEED_ON_START: 'false', ...extra };
+}
+
+async function lookup(t: TestStack, key: string, ids: string[], purpose = 'IDENTITY'): Promise<{ status: number; requestId: string | null; errors: unknown[] | undefined }> {
+  const response = await t.graphql(CITIZENS, { ids, purpose }, bearer(key));
+  return { status: response.status, requestId: response.headers.get('x-request-id'), errors: response.body.errors };
+}
+
+function chainOf(db: Db, chain: string): Promise<AuditEntryDocument[]> {
+  return auditCollection(db).find({ chain }).sort({ seq: 1 }).toArray();
+}
+
+describe('the audit trail: one writer, then tampered with in the database', () => {
+  let database: TestDatabase;
+  let chain = '';
+  const period = { from: '', to: '' };
+
+  beforeAll(async () => {
+    database = await openTestDatabase('audit');
+    const t = await startTestStack({ database, env: stackEnv('writer-a') });
+    try {
+      const officer = await t.key('officer');
+      const narrow = await t.key('officer', { name: 'Cổng cư trú', purposes: ['RESIDENCE_VERIFICATION'], fields: ['fullName'] });
+      const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await lookup(t, officer, sampleCitizenIds(30, 101))).errors).toBeUndefined();
+      await pause();
+      period.from = new Date().toISOString();
+      await pause();
+      expect((await lookup(t, officer, sampleCitizenIds(25, 102))).errors).toBeUndefined();
+      // Refused for its purpose, and recorded as such.
+      const refused = await lookup(t, narrow, sampleCitizenIds(5, 103), 'CIVIL_STATUS');
+      expect((refused.errors as Array<{ extensions: { code: string } }>)?.[0]?.extensions.code).toBe(ErrorCode.FORBIDDEN);
+      await pause();
+      period.to = new Date().toISOString();
+      await pause();
+      expect((await lookup(t, narrow, sampleCitizenIds(30, 104), 'RESIDENCE_VERIFICATION')).errors).toBeUndefined();
+      [chain = ''] = await auditCollection(database.db).distinct('chain');
+    } finally {
+      // Closing the subgraph seals the chain with a final checkpoint.
+      await t.close();
+    }
+  }, LONG);
+  afterAll(() => database.drop());
+
+  it('holds every lookup as a link of the writer chain, sealed by signed checkpoints, and verifies end to end', async () => {
+    const entries = await chainOf(database.db, chain);
+    expect(chain).toMatch(/^writer-a-\d{8}T\d{6}Z-[0-9a-f]{8}$/);
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
+    expect(entries.every((e, i) => e._id === `${chain}:${i + 1}` && e.prevHash === (i === 0 ? '0'.repeat(64) : entries[i - 1]?.hash))).toBe(true);
+    expect(entries.filter((e) => e.outcome === 'REFUSED').map((e) => [e.purpose, e.callerName, e.fields])).toEqual(Array(5).fill(['CIVIL_STATUS', 'Cổng cư trú', []]));
+    expect(new Set(entries.filter((e) => e.purpose === 'RESIDENCE_VERIFICATION' && e.outcome === 'FOUND').map((e) => e.fields.join(',')))).toEqual(new Set(['fullName']));
+    const checkpoints = await checkpointCollection(database.db).find({ chain }).sort({ seq: 1 }).toArray();
+    // Every 25 entries or more, after the write that reached them; the final one when the subgraph stopped.
+    expect(checkpoints.map((c) => [c.seq, c.final])).toEqual([
+      [30, false],
+      [55, false],
+      [90, false],
+      [90, true],
+    ]);
+    const result = await audit(database, 'verify');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('Audit trail: 1 chain, 90 entries, 4 checkpoints');
+    expect(result.out).toContain(`${chain}  seq 1–90  sealed to its end, closed by its writer`);
+    expect(result.out).toContain('Verified: every entry matches its hash');
+  });
+
+  /** Applies `tamper`, expects verify to fail naming `at` and `kind`, undoes it, and expects verify to pass again. */
+  async function expectDetected(tamper: () => Promise<() => Promise<unknown>>, at: string, kind: string): Promise<string> {
+    const undo = await tamper();
+    const broken = await audit(database, 'verify');
+    await undo();
+    expect(broken.code).toBe(1);
+    const first = broken.out.split('\n').find((line) => line.startsWith('BROKEN')) ?? '';
+    expect(first).toContain(`BROKEN ${at} — ${kind}:`);
+    expect((await audit(database, 'verify')).code).toBe(0);
+    return first;
+  }
+
+  it('names one field of one entry changed', async () => {
+    const entries = auditCollection(database.db);
+    const original = (await entries.findOne({ _id: `${chain}:42` })) as AuditEntryDocument;
+    const other = original.outcome === 'FOUND' ? 'NOT_FOUND' : 'FOUND';
+    const line = await expectDetected(
+      async () => {
+        await entries.updateOne({ _id: original._id }, { $set: { outcome: other } });
+        return () => entries.updateOne({ _id: original._id }, { $set: { outcome: original.outcome } });
+      },
+      `${chain}:42`,
+      'changed',
+    );
+    expect(line).toContain('does not match its hash');
+    // The same edit with the hash recomputed (the method is public): the next entry no longer links to it.
+    const [rehashed] = linkEntries(chain, { seq: 41, hash: original.prevHash }, [{ ...stripChain(original), outcome: other }]);
+    await expectDetected(
+      async () => {
+        await entries.replaceOne({ _id: original._id }, rehashed as AuditEntryDocument);
+        return () => entries.replaceOne({ _id: original._id }, original);
+      },
+      `${chain}:43`,
+      'inserted',
+    );
+  });
+
+  it('names an entry deleted', async () => {
+    const entries = auditCollection(database.db);
+    const victim = (await entries.findOne({ _id: `${chain}:17` })) as AuditEntryDocument;
+    await expectDetected(
+      async () => {
+        await entries.deleteOne({ _id: victim._id });
+        return () => entries.insertOne(victim);
+      },
+      `${chain}:17`,
+      'missing',
+    );
+    // The last entry too: the final checkpoint signed it.
+    const last = (await entries.findOne({ _id: `${chain}:90` })) as AuditEntryDocument;
+    await expectDetected(
+      async () => {
+        await entries.deleteOne({ _id: last._id });
+        return () => entries.insertOne(last);
+      },
+      `${chain}:90`,
+      'missing',
+    );
+  });
+
+  it('names a forged entry inserted, in the chain or outside any chain', async () => {
+    const entries = auditCollection(database.db);
+    const last = (await entries.findOne({ _id: `${chain}:90` })) as AuditEntryDocument;
+    // Made the way the writer makes entries, linked to the real head: but the chain was closed there.
+    const [forged] = linkEntries(chain, { seq: 90, hash: last.hash }, [{ ...stripChain(last), requestId: 'forged-request', outcome: 'NOT_FOUND' as const }]);
+    await expectDetected(
+      async () => {
+        await entries.insertOne(forged as AuditEntryDocument);
+        return () => entries.deleteOne({ _id: forged?._id });
+      },
+      `${chain}:91`,
+      'inserted',
+    );
+    const { _id, chain: _c, seq: _s, prevHash: _p, hash: _h, ...content } = last;
+    await expectDetected(
+      async () => {
+        await entries.insertOne({ ...content, _id: 'forged-without-chain' } as AuditEntryDocument);
+        return () => entries.deleteOne({ _id: 'forged-without-chain' });
+      },
+      'forged-without-chain',
+      'inserted',
+    );
+  });
+
+  it('names two entries swapped', async () => {
+    const entries = auditCollection(database.db);
+    const [a, b] = (await entries
+      .find({ chain, seq: { $in: [20, 21] } })
+      .sort({ seq: 1 })
+      .toArray()) as [AuditEntryDocument, AuditEntryDocument];
+    const line = await expectDetected(
+      async () => {
+        await entries.deleteMany({ _id: { $in: [a._id, b._id] } });
+        await entries.insertMany([
+          { ...b, _id: a._id, seq: a.seq },
+          { ...a, _id: b._id, seq: b.seq },
+        ]);
+        return async () => {
+          await entries.deleteMany({ _id: { $in: [a._id, b._id] } });
+          await entries.insertMany([a, b]);
+        };
+      },
+      `${chain}:20`,
+      'reordered',
+    );
+    expect(line).toContain('written as seq 21');
+  });
+
+  it('names a checkpoint altered', async () => {
+    const checkpoints = checkpointCollection(database.db);
+    const checkpoint = await checkpoints.findOne({ chain, seq: 55 });
+    const line = await expectDetected(
+      async () => {
+        await checkpoints.updateOne({ _id: checkpoint?._id }, { $set: { atIso: '2020-01-01T00:00:00.000Z' } });
+        return () => checkpoints.updateOne({ _id: checkpoint?._id }, { $set: { atIso: checkpoint?.atIso } });
+      },
+      `checkpoint ${checkpoint?._id}`,
+      'bad-signature',
+    );
+    expect(line).toContain('altered');
+  });
+
+  it(
+    'exports a period that verifies offline with the public key alone, and fails after any one-byte change',
+    async () => {
+      const file = join(keyDir, 'period.jsonl');
+      const exported = await audit(database, 'export', '--from', period.from, '--to', period.to, '--out', file);
+      expect(exported.code).toBe(0);
+      const text = readFileSync(file, 'utf8');
+      const lines = text.trimEnd().split('\n');
+      const types = lines.map((line) => (JSON.parse(line) as { type: string }).type);
+      // The period's 30 entries (seq 31–60) whole, bracketed by the checkpoints before (30: the first entry
+      // links to the head it signed) and after it (90), with the entries up to it as links only.
+      expect(types.filter((type) => type === 'entry')).toHaveLength(30);
+      expect(types[0]).toBe('export');
+      expect(lines.filter((line) => line.includes('"type":"link"')).map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual(Array.from({ length: 30 }, (_, i) => 61 + i));
+      expect(lines.filter((line) => line.includes('"type":"checkpoint"')).map((line) => (JSON.parse(line) as { checkpoint: { seq: number } }).checkpoint.seq)).toEqual([
+        30, 55, 90, 90,
+      ]);
+      for (const id of sampleCitizenIds(25, 102)) expect(text).not.toContain(id);
+
+      const offline = await runAudit(['verify', '--file', file, '--public-key', PUBLIC_FILE], {}, { out: sink().stream, err: sink().stream });
+      expect(offline).toBe(0);
+      const otherKey = join(keyDir, 'other-public.pem');
+      writeFileSync(otherKey, generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }));
+      const out = sink();
+      expect(await runAudit(['verify', '--file', file, '--public-key', otherKey], {}, { out: out.stream, err: sink().stream })).toBe(1);
+      expect(out.text()).toContain('bad-signature');
+
+      const changed = Buffer.from(text);
+      changed[text.indexOf('"outcome":"FOUND"') + 12] = 'f'.charCodeAt(0);
+      writeFileSync(file, changed);
+      const broken = sink();
+      expect(await runAudit(['verify', '--file', file, '--public-key', PUBLIC_FILE], {}, { out: broken.stream, err: sink().stream })).toBe(1);
+      expect(broken.text()).toMatch(/BROKEN .+ — changed: its content does not match its hash/);
+
+      // One byte at a time: every byte of the header, of the first checkpoint and of the first link (the
+      // records that hold no entry), and a stride through the whole file.
+      const bytes = Buffer.from(text);
+      const lineOf = (type: string) => {
+        const start = text.indexOf(`"type":"${type}"`) === -1 ? 0 : text.lastIndexOf('\n', text.indexOf(`"type":"${type}"`)) + 1;
+        return Array.from({ length: text.indexOf('\n', start) - start }, (_, i) => Buffer.byteLength(text.slice(0, start)) + i);
+      };
+      const positions = [
+        ...new Set([...lineOf('export'), ...lineOf('checkpoint'), ...lineOf('link'), bytes.length - 2, ...Array.from({ length: Math.floor(bytes.length / 23) }, (_, i) => i * 23)]),
+      ];
+      let undetected: number[] = [];
+      for (const position of positions) {
+        const copy = Buffer.from(bytes);
+        copy[position] = (copy[position] as number) ^ 0x01;
+        const report = await verifyExport(linesOf(copy.toString('utf8')), publicKeys);
+        if (!report.strays.length && report.chains.every((c) => !c.problem)) undetected = [...undetected, position];
+      }
+      expect(positions.length).toBeGreaterThan(1000);
+      expect(undetected).toEqual([]);
+    },
+    LONG,
+  );
+});
+
+/** The lines of a text, as `verify --file` reads them. */
+async function* linesOf(text: string): AsyncGenerator<string> {
+  yield* text.replace(/\n$/, '').split('\n');
+}
+
+/** An entry's content, without its place in a chain. */
+function stripChain(entry: AuditEntryDocument): Omit<AuditEntryDocument, '_id' | 'chain' | 'seq' | 'prevHash' | 'hash'> {
+  const { _id, chain: _c, seq: _s, prevHash: _p, hash: _h, ...content } = entry;
+  return content;
+}
+
+describe('the audit trail: a failed write, and a forged append to a running chain', () => {
+  let database: TestDatabase;
+  let t: TestStack;
+  let officer = '';
+  beforeAll(async () => {
+    database = await openTestDatabase('audit_fail');
+    t = await startTestStack({ database, env: stackEnv('writer-f') });
+    officer = await t.key('officer');
+  }, LONG);
+  afterAll(async () => {
+    await t.close();
+    await database.drop();
+  });
+
+  it(
+    'stores the prefix the database accepted, withholds the data, and links the next entry to what was stored',
+    async () => {
+      await lookup(t, officer, sampleCitizenIds(4, 201));
+      const ids = sampleCitizenIds(6, 202);
+      const entries = auditCollection(database.db);
+      // A real refusal: a unique index that the third entry of the batch collides with.
+      await entries.createIndex({ subjectHash: 1, outcome: 1 }, { unique: true, name: 'test_blocks_third' });
+      const blocker = hashSubject(auditKeyOf(TEST_AUDIT_KEY), ids[2] as string);
+      await entries.insertMany([
+        { _id: 'test-blocker-1', subjectHash: blocker, outcome: 'FOUND' } as AuditEntryDocument,
+        { _id: 'test-blocker-2', subjectHash: blocker, outcome: 'NOT_FOUND' } as AuditEntryDocument,
+      ]);
+      let failed: Awaited<ReturnType<typeof lookup>>;
+      try {
+        failed = await lookup(t, officer, ids);
+      } finally {
+        await entries.deleteMany({ _id: { $in: ['test-blocker-1', 'test-blocker-2'] } });
+        await entries.dropIndex('test_blocks_third');
+      }
+      expect((failed.errors as Array<{ extensions: { code: string } }>).map((e) => e.extensions.code)).toEqual(Array(6).fill(ErrorCode.AUDIT_UNAVAILABLE));
+      await lookup(t, officer, sampleCitizenIds(3, 203));
+
+      const [chain] = await entries.distinct('chain');
+      const stored = await chainOf(database.db, chain);
+      // 4 entries, then the 2 the database took before the refusal, then the next lookup's 3, linked to them.
+      expect(stored.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(stored.slice(4, 6).map((e) => [e.requestId, e.subjectHash])).toEqual(ids.slice(0, 2).map((id) => [failed.requestId, hashSubject(auditKeyOf(TEST_AUDIT_KEY), id)]));
+      expect(stored[6]?.prevHash).toBe(stored[5]?.hash);
+      expect((await audit(database, 'verify')).code).toBe(0);
+    },
+    LONG,
+  );
+
+  it(
+    'exposes a forged entry appended to a running chain: the writer seals its chain and continues on a new one',
+    async () => {
+      const entries = auditCollection(database.db);
+      const [chain] = await entries.distinct('chain');
+      const head = (await entries.findOne({ chain }, { sort: { seq: -1 } })) as AuditEntryDocument;
+      // Linked exactly as the writer would link its next entry: without the signing key, still caught.
+      const [forged] = linkEntries(chain, { seq: head.seq, hash: head.hash }, [{ ...stripChain(head), requestId: 'forged-request' }]);
+      await entries.insertOne(forged as AuditEntryDocument);
+      const refused = await lookup(t, officer, sampleCitizenIds(2, 204));
+      expect((refused.errors as Array<{ extensions: { code: string } }>).map((e) => e.extensions.code)).toEqual([ErrorCode.AUDIT_UNAVAILABLE, ErrorCode.AUDIT_UNAVAILABLE]);
+      expect((await lookup(t, officer, sampleCitizenIds(2, 205))).errors).toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the seal of the old chain is written beside the lookups
+
+      const chains = (await entries.distinct('chain')).sort();
+      expect(chains).toHaveLength(2);
+      const sealed = await checkpointCollection(database.db).findOne({ chain, final: true });
+      expect(sealed).toMatchObject({ seq: head.seq, headHash: head.hash });
+      const result = await audit(database, 'verify');
+      expect(result.code).toBe(1);
+      expect(result.out).toContain(`BROKEN ${forged?._id} — inserted: it follows the chain's final checkpoint`);
+    },
+    LONG,
+  );
+});
+
+describe('the audit trail: concurrent writers', () => {
+  it(
+    'verifies a trail of several thousand entries written by two subgraphs at once, each with requests in parallel',
+    async () => {
+      const database = await openTestDatabase('audit_many');
+      try {
+        const stacks = await Promise.all(['replica-1', 'replica-2'].map((writer) => startTestStack({ database, env: stackEnv(writer, { AUDIT_CHECKPOINT_ENTRIES: '1000' }) })));
+        try {
+          const keys = await Promise.all(stacks.map((t) => t.key('officer')));
+          let inserts = 0;
+          for (const t of stacks)
+            t.stack.population.database.client.on('commandStarted', (event) => void (event.commandName === 'insert' && event.command.insert === 'audit_log' && (inserts += 1)));
+          const results = await Promise.all(stacks.flatMap((t, s) => [0, 1, 2, 3].map((r) => lookup(t, keys[s] as string, sampleCitizenIds(500, 300 + s * 10 + r)))));
+          expect(results.map((r) => r.errors)).toEqual(Array(8).fill(undefined));
+          // Group commit: the 80 upstream batches of 50 reached the database in fewer inserts.
+          expect(inserts).toBeGreaterThan(1);
+          expect(inserts).toBeLessThan(80);
+        } finally {
+          for (const t of stacks) await t.close();
+        }
+        const result = await audit(database, 'verify');
+        expect(result.code).toBe(0);
+        expect(result.out).toContain('Audit trail: 2 chains, 4,000 entries');
+        expect(result.out.match(/sealed to its end, closed by its writer/g)).toHaveLength(2);
+        expect(result.out).toMatch(/replica-1-\d{8}T\d{6}Z-[0-9a-f]{8} {2}seq 1–2,000/);
+        expect(await checkpointCollection(database.db).countDocuments()).toBeGreaterThanOrEqual(4);
+      } finally {
+        await database.drop();
+      }
+    },
+    LONG,
+  );
+});
