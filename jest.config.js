@@ -7,6 +7,9 @@ const transform = { '^.+\\.ts$': ['@swc/jest'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Jest reads the time limit of tests and hooks from here only: `testTimeout` in a project is ignored,
+  // which left hooks that start a stack 5 s (too little on a loaded two-core machine).
+  testTimeout: 30000,
   projects: [
     { displayName: 'unit', testEnvironment: 'node', testTimeout: 30000, roots: ['<rootDir>/test/unit'], testMatch: ['**/*.test.ts'], transform },
     {
