@@ -1,6 +1,5 @@
 import type { QueryFieldResolvers } from '../../src/subgraphs/population/__generated__/resolvers-types';
-import { paginate } from '../../src/platform/db/paginate';
-import { matchAny } from '../../src/platform/db/queries';
+import { auditEntryPage } from '../../src/subgraphs/population/audit/read';
 import { selectedCitizenFields } from '../../src/subgraphs/population/selection';
 
 export const Query: QueryFieldResolvers = {
@@ -11,6 +10,5 @@ export const Query: QueryFieldResolvers = {
     const outcome = await ctx.population.verify({ id, fullName, dateOfBirth }, purpose);
     return outcome === 'INVALID_ID' ? 'NOT_FOUND' : outcome;
   },
-  auditEntries: (_parent, { subjectId, first, after }, ctx) =>
-    paginate(ctx.auditLog, subjectId ? matchAny('subjectHash', ctx.audit.subjectHashes(subjectId)) : {}, { field: 'atIso', direction: -1 }, { first, after, max: ctx.maxPageSize }),
+  auditEntries: (_parent, { subjectId, first, after }, ctx) => auditEntryPage(ctx.auditLog, subjectId ? ctx.audit.subjectHashes(subjectId) : null, { first, after, max: ctx.maxPageSize }),
 };

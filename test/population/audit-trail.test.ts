@@ -7,13 +7,14 @@ import type { Db } from 'mongodb';
 import { runAudit } from '../../src/scripts/audit';
 import { ErrorCode } from '../../src/platform/errors';
 import { sampleCitizenIds } from '../../src/stubs/population/generator';
-import { auditCollection, checkpointCollection, hashSubject, type AuditEntryDocument } from '../../src/subgraphs/population/audit/audit-log';
-import { linkEntries } from '../../src/subgraphs/population/audit/chain';
+import { auditCollection, checkpointCollection, type AuditEntryDocument } from '../../src/subgraphs/population/audit/audit-log';
+import { canonicalJson } from '../../src/subgraphs/population/audit/canonical';
+import { linkEntries, pageOf, sha256, type AuditPageDocument } from '../../src/subgraphs/population/audit/chain';
+import { entriesOfPage } from '../../src/subgraphs/population/audit/read';
 import { signerFrom } from '../../src/subgraphs/population/audit/checkpoint';
 import { verifyExport } from '../../src/subgraphs/population/audit/inspect';
-import { auditKeyOf } from '../../src/subgraphs/population/config';
 import { openTestDatabase, type TestDatabase } from '../support/database';
-import { bearer, startTestStack, TEST_AUDIT_KEY, type TestStack } from '../support/stack';
+import { bearer, startTestStack, type TestStack } from '../support/stack';
 
 /**
  * The audit trail as evidence: lookups through the gateway write each
@@ -63,8 +64,37 @@ async function lookup(t: TestStack, key: string, ids: string[], purpose = 'IDENT
   return { status: response.status, requestId: response.headers.get('x-request-id'), errors: response.body.errors };
 }
 
-function chainOf(db: Db, chain: string): Promise<AuditEntryDocument[]> {
-  return auditCollection(db).find({ chain }).sort({ seq: 1 }).toArray();
+/** Every entry of `chain`, parsed out of its pages, in order. */
+async function chainOf(db: Db, chain: string): Promise<AuditEntryDocument[]> {
+  return (await auditCollection(db).find({ chain }).sort({ seq: 1 }).toArray()).flatMap(entriesOfPage);
+}
+
+/** The stored page that holds entry `seq` of `chain`, and the entry's position in it. */
+async function pageHolding(db: Db, chain: string, seq: number): Promise<{ page: AuditPageDocument; index: number }> {
+  const page = await auditCollection(db).findOne({ chain, seq: { $lte: seq }, lastSeq: { $gte: seq } });
+  if (!page) throw new Error(`no page holds ${chain}:${seq}`);
+  return { page, index: seq - page.seq };
+}
+
+/** An entry's content, without its place in a chain. */
+function stripChain(entry: AuditEntryDocument): Record<string, unknown> {
+  const { _id, chain: _c, seq: _s, prevHash: _p, hash: _h, ...content } = entry;
+  return content;
+}
+
+/**
+ * Rewrites entry `seq` in its page as someone with write access could: the
+ * stored text (canonical, as the writer writes it), and with `rehash` the
+ * stored hash too. Returns what undoes it.
+ */
+async function editEntry(db: Db, chain: string, seq: number, change: (entry: Record<string, unknown>) => Record<string, unknown>, rehash = false): Promise<() => Promise<unknown>> {
+  const { page, index } = await pageHolding(db, chain, seq);
+  const { hash: _hash, ...entry } = entriesOfPage(page)[index] as AuditEntryDocument;
+  const text = canonicalJson(change(entry));
+  const entries = page.entries.map((stored, i) => (i === index ? text : stored));
+  const hashes = page.hashes.map((stored, i) => (i === index && rehash ? sha256(text) : stored));
+  await auditCollection(db).updateOne({ _id: page._id }, { $set: { entries, hashes } });
+  return () => auditCollection(db).replaceOne({ _id: page._id }, page);
 }
 
 describe('the audit trail: one writer, then tampered with in the database', () => {
@@ -104,6 +134,15 @@ describe('the audit trail: one writer, then tampered with in the database', () =
     expect(chain).toMatch(/^writer-a-\d{8}T\d{6}Z-[0-9a-f]{8}$/);
     expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 90 }, (_, i) => i + 1));
     expect(entries.every((e, i) => e._id === `${chain}:${i + 1}` && e.prevHash === (i === 0 ? '0'.repeat(64) : entries[i - 1]?.hash))).toBe(true);
+    // One page per append: the four lookups (and the refusal) are five pages, each holding its entries as stored text.
+    const pages = await auditCollection(database.db).find({ chain }).sort({ seq: 1 }).toArray();
+    expect(pages.map((p) => [p.seq, p.lastSeq])).toEqual([
+      [1, 30],
+      [31, 55],
+      [56, 60],
+      [61, 90],
+    ]);
+    expect(pages.every((p) => p.entries.every((text, i) => sha256(text) === p.hashes[i]))).toBe(true);
     expect(entries.filter((e) => e.outcome === 'REFUSED').map((e) => [e.purpose, e.callerName, e.fields])).toEqual(Array(5).fill(['CIVIL_STATUS', 'Cổng cư trú', []]));
     expect(new Set(entries.filter((e) => e.purpose === 'RESIDENCE_VERIFICATION' && e.outcome === 'FOUND').map((e) => e.fields.join(',')))).toEqual(new Set(['fullName']));
     const checkpoints = await checkpointCollection(database.db).find({ chain }).sort({ seq: 1 }).toArray();
@@ -134,71 +173,96 @@ describe('the audit trail: one writer, then tampered with in the database', () =
   }
 
   it('names one field of one entry changed', async () => {
-    const entries = auditCollection(database.db);
-    const original = (await entries.findOne({ _id: `${chain}:42` })) as AuditEntryDocument;
-    const other = original.outcome === 'FOUND' ? 'NOT_FOUND' : 'FOUND';
-    const line = await expectDetected(
+    const [original] = (await chainOf(database.db, chain)).filter((e) => e.seq === 42);
+    const other = original?.outcome === 'FOUND' ? 'NOT_FOUND' : 'FOUND';
+    const line = await expectDetected(() => editEntry(database.db, chain, 42, (entry) => ({ ...entry, outcome: other })), `${chain}:42`, 'changed');
+    expect(line).toContain('does not match its hash');
+    // The same edit with the hash recomputed (the method is public): the next entry no longer links to it.
+    await expectDetected(() => editEntry(database.db, chain, 42, (entry) => ({ ...entry, outcome: other }), true), `${chain}:43`, 'inserted');
+    // An edit that keeps the content but not the stored form is an edit too.
+    const { page, index } = await pageHolding(database.db, chain, 42);
+    await expectDetected(
       async () => {
-        await entries.updateOne({ _id: original._id }, { $set: { outcome: other } });
-        return () => entries.updateOne({ _id: original._id }, { $set: { outcome: original.outcome } });
+        await auditCollection(database.db).updateOne({ _id: page._id }, { $set: { [`entries.${index}`]: JSON.stringify(JSON.parse(page.entries[index] as string), null, 1) } });
+        return () => auditCollection(database.db).replaceOne({ _id: page._id }, page);
       },
       `${chain}:42`,
       'changed',
     );
-    expect(line).toContain('does not match its hash');
-    // The same edit with the hash recomputed (the method is public): the next entry no longer links to it.
-    const [rehashed] = linkEntries(chain, { seq: 41, hash: original.prevHash }, [{ ...stripChain(original), outcome: other }]);
-    await expectDetected(
+    // And one that hides the entry from searches by subject, leaving the entry itself intact.
+    const hide = await expectDetected(
       async () => {
-        await entries.replaceOne({ _id: original._id }, rehashed as AuditEntryDocument);
-        return () => entries.replaceOne({ _id: original._id }, original);
+        await auditCollection(database.db).updateOne({ _id: page._id }, { $set: { [`subjects.${index}`]: 'f'.repeat(64) } });
+        return () => auditCollection(database.db).replaceOne({ _id: page._id }, page);
       },
-      `${chain}:43`,
-      'inserted',
+      `page ${page._id}`,
+      'changed',
     );
+    expect(hide).toContain('hidden from searches by subject');
   });
 
   it('names an entry deleted', async () => {
-    const entries = auditCollection(database.db);
-    const victim = (await entries.findOne({ _id: `${chain}:17` })) as AuditEntryDocument;
+    /** Takes entry `seq` out of its page; `tidy` also mends the page's own fields, as a careful forger would. */
+    const removeEntry = async (seq: number, tidy = false): Promise<() => Promise<unknown>> => {
+      const { page, index } = await pageHolding(database.db, chain, seq);
+      const without = <T>(list: T[]): T[] => list.filter((_, i) => i !== index);
+      const entries = without(page.entries);
+      const mended = tidy ? { lastSeq: page.lastSeq - 1, atIso: (JSON.parse(entries.at(-1) as string) as { atIso: string }).atIso } : {};
+      await auditCollection(database.db).updateOne({ _id: page._id }, { $set: { entries, hashes: without(page.hashes), subjects: without(page.subjects), ...mended } });
+      return () => auditCollection(database.db).replaceOne({ _id: page._id }, page);
+    };
+    await expectDetected(() => removeEntry(17), `${chain}:17`, 'missing');
+    expect(await expectDetected(() => removeEntry(90), `${chain}:90`, 'missing')).toContain('entry 90 was removed from page');
+    // The last entry, with its page mended so that nothing in the database points to it: the final checkpoint signed it.
+    expect(await expectDetected(() => removeEntry(90, true), `${chain}:90`, 'missing')).toContain('checkpoint at seq 90');
+    // And a whole page.
+    const { page } = await pageHolding(database.db, chain, 56);
     await expectDetected(
       async () => {
-        await entries.deleteOne({ _id: victim._id });
-        return () => entries.insertOne(victim);
+        await auditCollection(database.db).deleteOne({ _id: page._id });
+        return () => auditCollection(database.db).insertOne(page);
       },
-      `${chain}:17`,
-      'missing',
-    );
-    // The last entry too: the final checkpoint signed it.
-    const last = (await entries.findOne({ _id: `${chain}:90` })) as AuditEntryDocument;
-    await expectDetected(
-      async () => {
-        await entries.deleteOne({ _id: last._id });
-        return () => entries.insertOne(last);
-      },
-      `${chain}:90`,
+      `${chain}:56`,
       'missing',
     );
   });
 
   it('names a forged entry inserted, in the chain or outside any chain', async () => {
-    const entries = auditCollection(database.db);
-    const last = (await entries.findOne({ _id: `${chain}:90` })) as AuditEntryDocument;
-    // Made the way the writer makes entries, linked to the real head: but the chain was closed there.
-    const [forged] = linkEntries(chain, { seq: 90, hash: last.hash }, [{ ...stripChain(last), requestId: 'forged-request', outcome: 'NOT_FOUND' as const }]);
+    const entries = await chainOf(database.db, chain);
+    const last = entries[89] as AuditEntryDocument;
+    // Made the way the writer makes pages, linked to the real head: but the chain was closed there.
+    const forged = pageOf(
+      chain,
+      linkEntries(chain, { seq: 90, hash: last.hash as string }, [{ ...stripChain(last), requestId: 'forged-request', outcome: 'NOT_FOUND' } as AuditEntryDocument]),
+    );
     await expectDetected(
       async () => {
-        await entries.insertOne(forged as AuditEntryDocument);
-        return () => entries.deleteOne({ _id: forged?._id });
+        await auditCollection(database.db).insertOne(forged);
+        return () => auditCollection(database.db).deleteOne({ _id: forged._id });
       },
       `${chain}:91`,
       'inserted',
     );
-    const { _id, chain: _c, seq: _s, prevHash: _p, hash: _h, ...content } = last;
+    // A second entry 42, added to its page.
+    const { page, index } = await pageHolding(database.db, chain, 42);
+    const twin = canonicalJson({ ...JSON.parse(page.entries[index] as string), requestId: 'forged-request' });
+    const insertAt = <T>(list: T[], item: T): T[] => [...list.slice(0, index + 1), item, ...list.slice(index + 1)];
     await expectDetected(
       async () => {
-        await entries.insertOne({ ...content, _id: 'forged-without-chain' } as AuditEntryDocument);
-        return () => entries.deleteOne({ _id: 'forged-without-chain' });
+        await auditCollection(database.db).updateOne(
+          { _id: page._id },
+          { $set: { entries: insertAt(page.entries, twin), hashes: insertAt(page.hashes, sha256(twin)), subjects: insertAt(page.subjects, page.subjects[index] as string) } },
+        );
+        return () => auditCollection(database.db).replaceOne({ _id: page._id }, page);
+      },
+      `${chain}:42`,
+      'inserted',
+    );
+    // An entry in no chain at all, shaped like those written before the trail was chained.
+    await expectDetected(
+      async () => {
+        await auditCollection(database.db).insertOne({ ...stripChain(last), at: new Date(last.atIso), _id: 'forged-without-chain' } as never);
+        return () => auditCollection(database.db).deleteOne({ _id: 'forged-without-chain' });
       },
       'forged-without-chain',
       'inserted',
@@ -206,27 +270,38 @@ describe('the audit trail: one writer, then tampered with in the database', () =
   });
 
   it('names two entries swapped', async () => {
-    const entries = auditCollection(database.db);
-    const [a, b] = (await entries
-      .find({ chain, seq: { $in: [20, 21] } })
-      .sort({ seq: 1 })
-      .toArray()) as [AuditEntryDocument, AuditEntryDocument];
+    // Entries 20 and 21 exchange their places in the chain (each keeps its hash), as a reordering of events would.
+    const [a, b] = (await chainOf(database.db, chain)).filter((e) => e.seq === 20 || e.seq === 21) as [AuditEntryDocument, AuditEntryDocument];
+    const { page, index } = await pageHolding(database.db, chain, 20);
     const line = await expectDetected(
       async () => {
-        await entries.deleteMany({ _id: { $in: [a._id, b._id] } });
-        await entries.insertMany([
-          { ...b, _id: a._id, seq: a.seq },
-          { ...a, _id: b._id, seq: b.seq },
-        ]);
-        return async () => {
-          await entries.deleteMany({ _id: { $in: [a._id, b._id] } });
-          await entries.insertMany([a, b]);
-        };
+        const { hash: _ha, ...contentA } = a;
+        const { hash: _hb, ...contentB } = b;
+        const entries = [...page.entries];
+        entries[index] = canonicalJson({ ...contentB, _id: `${chain}:20`, seq: 20 });
+        entries[index + 1] = canonicalJson({ ...contentA, _id: `${chain}:21`, seq: 21 });
+        const hashes = [...page.hashes];
+        [hashes[index], hashes[index + 1]] = [b.hash as string, a.hash as string];
+        await auditCollection(database.db).updateOne(
+          { _id: page._id },
+          { $set: { entries, hashes, subjects: [...page.subjects.slice(0, index), b.subjectHash, a.subjectHash, ...page.subjects.slice(index + 2)] } },
+        );
+        return () => auditCollection(database.db).replaceOne({ _id: page._id }, page);
       },
       `${chain}:20`,
       'reordered',
     );
     expect(line).toContain('written as seq 21');
+    // Only their order in the page changed: that is an edit too.
+    await expectDetected(
+      async () => {
+        const swap = <T>(list: T[]): T[] => [...list.slice(0, index), list[index + 1] as T, list[index] as T, ...list.slice(index + 2)];
+        await auditCollection(database.db).updateOne({ _id: page._id }, { $set: { entries: swap(page.entries), hashes: swap(page.hashes), subjects: swap(page.subjects) } });
+        return () => auditCollection(database.db).replaceOne({ _id: page._id }, page);
+      },
+      `page ${page._id}`,
+      'reordered',
+    );
   });
 
   it('names a checkpoint altered', async () => {
@@ -306,12 +381,6 @@ async function* linesOf(text: string): AsyncGenerator<string> {
   yield* text.replace(/\n$/, '').split('\n');
 }
 
-/** An entry's content, without its place in a chain. */
-function stripChain(entry: AuditEntryDocument): Omit<AuditEntryDocument, '_id' | 'chain' | 'seq' | 'prevHash' | 'hash'> {
-  const { _id, chain: _c, seq: _s, prevHash: _p, hash: _h, ...content } = entry;
-  return content;
-}
-
 describe('the audit trail: a failed write, and a forged append to a running chain', () => {
   let database: TestDatabase;
   let t: TestStack;
@@ -327,34 +396,32 @@ describe('the audit trail: a failed write, and a forged append to a running chai
   });
 
   it(
-    'stores the prefix the database accepted, withholds the data, and links the next entry to what was stored',
+    'stores nothing of a page the database refuses, withholds its data, and links the next page to what was stored',
     async () => {
-      await lookup(t, officer, sampleCitizenIds(4, 201));
+      expect((await lookup(t, officer, sampleCitizenIds(4, 201))).errors).toBeUndefined();
       const ids = sampleCitizenIds(6, 202);
-      const entries = auditCollection(database.db);
-      // A real refusal: a unique index that the third entry of the batch collides with.
-      await entries.createIndex({ subjectHash: 1, outcome: 1 }, { unique: true, name: 'test_blocks_third' });
-      const blocker = hashSubject(auditKeyOf(TEST_AUDIT_KEY), ids[2] as string);
-      await entries.insertMany([
-        { _id: 'test-blocker-1', subjectHash: blocker, outcome: 'FOUND' } as AuditEntryDocument,
-        { _id: 'test-blocker-2', subjectHash: blocker, outcome: 'NOT_FOUND' } as AuditEntryDocument,
-      ]);
+      const pages = auditCollection(database.db);
+      // A real refusal: a unique index that the page recording this lookup (entries 5–10) collides with.
+      const [chain = ''] = await pages.distinct('chain');
+      await pages.createIndex({ chain: 1, lastSeq: 1 }, { unique: true, name: 'test_blocks_page' });
+      await pages.insertOne({ _id: 'test-blocker', chain, lastSeq: 10 } as never);
       let failed: Awaited<ReturnType<typeof lookup>>;
       try {
         failed = await lookup(t, officer, ids);
       } finally {
-        await entries.deleteMany({ _id: { $in: ['test-blocker-1', 'test-blocker-2'] } });
-        await entries.dropIndex('test_blocks_third');
+        await pages.deleteOne({ _id: 'test-blocker' });
+        await pages.dropIndex('test_blocks_page');
       }
       expect((failed.errors as Array<{ extensions: { code: string } }>).map((e) => e.extensions.code)).toEqual(Array(6).fill(ErrorCode.AUDIT_UNAVAILABLE));
-      await lookup(t, officer, sampleCitizenIds(3, 203));
+      expect((await lookup(t, officer, sampleCitizenIds(3, 203))).errors).toBeUndefined();
 
-      const [chain] = await entries.distinct('chain');
-      const stored = await chainOf(database.db, chain);
-      // 4 entries, then the 2 the database took before the refusal, then the next lookup's 3, linked to them.
-      expect(stored.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-      expect(stored.slice(4, 6).map((e) => [e.requestId, e.subjectHash])).toEqual(ids.slice(0, 2).map((id) => [failed.requestId, hashSubject(auditKeyOf(TEST_AUDIT_KEY), id)]));
-      expect(stored[6]?.prevHash).toBe(stored[5]?.hash);
+      const chains = await pages.distinct('chain');
+      expect(chains).toHaveLength(1); // a refusal is no reason for a new chain
+      const stored = await chainOf(database.db, chains[0] as string);
+      // The first lookup's 4 entries, then the next lookup's 3, numbered and linked as if the refused page had never been.
+      expect(stored.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect(new Set(stored.map((e) => e.requestId)).has(failed.requestId as string)).toBe(false);
+      expect(stored[4]?.prevHash).toBe(stored[3]?.hash);
       expect((await audit(database, 'verify')).code).toBe(0);
     },
     LONG,
@@ -363,24 +430,26 @@ describe('the audit trail: a failed write, and a forged append to a running chai
   it(
     'exposes a forged entry appended to a running chain: the writer seals its chain and continues on a new one',
     async () => {
-      const entries = auditCollection(database.db);
-      const [chain] = await entries.distinct('chain');
-      const head = (await entries.findOne({ chain }, { sort: { seq: -1 } })) as AuditEntryDocument;
-      // Linked exactly as the writer would link its next entry: without the signing key, still caught.
-      const [forged] = linkEntries(chain, { seq: head.seq, hash: head.hash }, [{ ...stripChain(head), requestId: 'forged-request' }]);
-      await entries.insertOne(forged as AuditEntryDocument);
+      const pages = auditCollection(database.db);
+      const [chain = ''] = await pages.distinct('chain');
+      const head = (await chainOf(database.db, chain)).at(-1) as AuditEntryDocument;
+      // Linked and paged exactly as the writer would store its next entry: without the signing key, still caught.
+      const forged = pageOf(
+        chain,
+        linkEntries(chain, { seq: head.seq as number, hash: head.hash as string }, [{ ...stripChain(head), requestId: 'forged-request' } as AuditEntryDocument]),
+      );
+      await pages.insertOne(forged);
       const refused = await lookup(t, officer, sampleCitizenIds(2, 204));
       expect((refused.errors as Array<{ extensions: { code: string } }>).map((e) => e.extensions.code)).toEqual([ErrorCode.AUDIT_UNAVAILABLE, ErrorCode.AUDIT_UNAVAILABLE]);
       expect((await lookup(t, officer, sampleCitizenIds(2, 205))).errors).toBeUndefined();
       await new Promise((resolve) => setTimeout(resolve, 200)); // the seal of the old chain is written beside the lookups
 
-      const chains = (await entries.distinct('chain')).sort();
-      expect(chains).toHaveLength(2);
+      expect(await pages.distinct('chain')).toHaveLength(2);
       const sealed = await checkpointCollection(database.db).findOne({ chain, final: true });
       expect(sealed).toMatchObject({ seq: head.seq, headHash: head.hash });
       const result = await audit(database, 'verify');
       expect(result.code).toBe(1);
-      expect(result.out).toContain(`BROKEN ${forged?._id} — inserted: it follows the chain's final checkpoint`);
+      expect(result.out).toContain(`BROKEN ${chain}:${(head.seq as number) + 1} — inserted: it follows the chain's final checkpoint`);
     },
     LONG,
   );
@@ -400,7 +469,7 @@ describe('the audit trail: concurrent writers', () => {
             t.stack.population.database.client.on('commandStarted', (event) => void (event.commandName === 'insert' && event.command.insert === 'audit_log' && (inserts += 1)));
           const results = await Promise.all(stacks.flatMap((t, s) => [0, 1, 2, 3].map((r) => lookup(t, keys[s] as string, sampleCitizenIds(500, 300 + s * 10 + r)))));
           expect(results.map((r) => r.errors)).toEqual(Array(8).fill(undefined));
-          // Group commit: the 80 upstream batches of 50 reached the database in fewer inserts.
+          // Group commit: the 80 upstream batches of 50 reached the database in fewer pages.
           expect(inserts).toBeGreaterThan(1);
           expect(inserts).toBeLessThan(80);
         } finally {

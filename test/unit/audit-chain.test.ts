@@ -1,6 +1,6 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { canonicalJson, NotCanonicalError } from '../../src/subgraphs/population/audit/canonical';
-import { GENESIS_HASH, hashOf, linkEntries } from '../../src/subgraphs/population/audit/chain';
+import { GENESIS_HASH, hashOf, linkEntries, pageOf } from '../../src/subgraphs/population/audit/chain';
 import { checkSignature, developmentSigner, signCheckpoint, signerFrom, type CheckpointDocument } from '../../src/subgraphs/population/audit/checkpoint';
 import { ChainVerifier, type ChainReport, type TrailRecord } from '../../src/subgraphs/population/audit/verify';
 
@@ -14,21 +14,23 @@ const signer = signerFrom(generateKeyPairSync('ed25519').privateKey);
 const keys = new Map([[signer.publicKeyId, signer.publicKey]]);
 const CHAIN = 'unit-20260101T000000Z-0123abcd';
 
+/** Entries as an export holds them: every field, the hash among them. */
+function withHashes(linked: ReadonlyArray<{ document: object; hash: string }>): Array<Record<string, unknown>> {
+  return linked.map(({ document, hash }): Record<string, unknown> => ({ ...document, hash }));
+}
+
 function entries(count: number): Array<Record<string, unknown>> {
   const at = new Date('2026-01-02T03:04:05.678Z');
-  return linkEntries(
-    CHAIN,
-    { seq: 0, hash: GENESIS_HASH },
-    Array.from({ length: count }, (_, i) => ({
-      at,
-      atIso: at.toISOString(),
-      requestId: `r${i}`,
-      correlationId: null,
-      subjectHash: 'ab'.repeat(32),
-      fields: ['fullName'],
-      outcome: 'FOUND',
-    })),
-  ).map((entry): Record<string, unknown> => ({ ...entry }));
+  const contents = Array.from({ length: count }, (_, i) => ({
+    at,
+    atIso: at.toISOString(),
+    requestId: `r${i}`,
+    correlationId: null,
+    subjectHash: 'ab'.repeat(32),
+    fields: ['fullName'],
+    outcome: 'FOUND',
+  }));
+  return withHashes(linkEntries(CHAIN, { seq: 0, hash: GENESIS_HASH }, contents));
 }
 
 function checkpointAt(chain: Array<Record<string, unknown>>, seq: number, final = false): CheckpointDocument {
@@ -37,7 +39,7 @@ function checkpointAt(chain: Array<Record<string, unknown>>, seq: number, final 
 
 function verify(documents: ReadonlyArray<Record<string, unknown>>, checkpoints: CheckpointDocument[] = []): ChainReport {
   const verifier = new ChainVerifier(CHAIN, checkpoints as unknown as Array<Record<string, unknown>>, keys, 'genesis');
-  for (const document of [...documents].sort((a, b) => Number(a.seq) - Number(b.seq))) verifier.add({ kind: 'entry', document } satisfies TrailRecord);
+  for (const { hash, ...document } of [...documents].sort((a, b) => Number(a.seq) - Number(b.seq))) verifier.add({ kind: 'entry', document, hash } satisfies TrailRecord);
   return verifier.finish();
 }
 
@@ -75,6 +77,27 @@ describe('canonical encoding', () => {
 
 describe('the hash chain', () => {
   it('numbers entries from 1, links each to the hash of the one before, and hashes every other field', () => {
+    const linked = linkEntries(CHAIN, { seq: 0, hash: GENESIS_HASH }, [
+      { atIso: '2026-01-02T03:04:05.678Z', subjectHash: 'a' },
+      { atIso: '2026-01-02T03:04:05.679Z', subjectHash: 'b' },
+    ]);
+    // What is stored is the canonical text itself, and the hash is of exactly those bytes.
+    expect(linked[1]?.text).toBe(canonicalJson(linked[1]?.document));
+    expect(linked[1]?.hash).toBe(
+      createHash('sha256')
+        .update(linked[1]?.text ?? '')
+        .digest('hex'),
+    );
+    expect(pageOf(CHAIN, linked)).toEqual({
+      _id: `${CHAIN}:1`,
+      chain: CHAIN,
+      seq: 1,
+      lastSeq: 2,
+      atIso: '2026-01-02T03:04:05.679Z',
+      subjects: ['a', 'b'],
+      hashes: linked.map((e) => e.hash),
+      entries: linked.map((e) => e.text),
+    });
     const chain = entries(3);
     expect(chain.map((e) => [e._id, e.seq])).toEqual([
       [`${CHAIN}:1`, 1],
@@ -140,12 +163,7 @@ describe('what the verifier says about tampering', () => {
       { seq: 0, hash: GENESIS_HASH },
       chain.map(({ _id, chain: _c, seq: _s, prevHash: _p, hash: _h, ...content }) => ({ ...content, outcome: content.requestId === 'r3' ? 'NOT_FOUND' : content.outcome })),
     );
-    expect(
-      verify(
-        rewritten.map((e): Record<string, unknown> => ({ ...e })),
-        checkpoints,
-      ).problem,
-    ).toMatchObject({ kind: 'changed', at: `${CHAIN}:10` });
+    expect(verify(withHashes(rewritten), checkpoints).problem).toMatchObject({ kind: 'changed', at: `${CHAIN}:10` });
   });
 
   it('a deleted entry: a gap in the numbers', () => {
@@ -168,8 +186,8 @@ describe('what the verifier says about tampering', () => {
   it('a forged entry: a second claim to a number, an entry after the final checkpoint, or a link to nothing', () => {
     const forged = { ...chain[14], _id: 'forged', requestId: 'forged' };
     expect(verify([...chain, { ...forged, hash: hashOf(forged) }], checkpoints).problem?.kind).toBe('inserted');
-    const [extra] = linkEntries(CHAIN, { seq: 30, hash: String(chain[29]?.hash) }, [{ requestId: 'forged' }]);
-    expect(verify([...chain, { ...extra }], checkpoints).problem).toMatchObject({ kind: 'inserted', at: `${CHAIN}:31` });
+    const extra = withHashes(linkEntries(CHAIN, { seq: 30, hash: String(chain[29]?.hash) }, [{ requestId: 'forged' }]));
+    expect(verify([...chain, ...extra], checkpoints).problem).toMatchObject({ kind: 'inserted', at: `${CHAIN}:31` });
   });
 
   it('two entries swapped: each stands where the other was written', () => {

@@ -57,7 +57,7 @@ export async function createPopulationSubgraph(options: PopulationSubgraphOption
   const auditLog = auditCollection(database.db);
   const checkpoints = checkpointCollection(database.db);
   await ensureAuditIndexes(auditLog, checkpoints);
-  const audit = createAuditTrail({ entries: auditLog, checkpoints, hashKey: config.auditHashKey, previousHashKeys: config.auditPreviousHashKeys, ...config.auditChain, log });
+  const audit = createAuditTrail({ pages: auditLog, checkpoints, hashKey: config.auditHashKey, previousHashKeys: config.auditPreviousHashKeys, ...config.auditChain, log });
   log.info('audit chain started', { chain: audit.chain.chain, publicKeyId: config.auditChain.signer.publicKeyId });
   const verifications = new VerificationBudget(config.maxVerificationsPerKeyPerHour);
   countDatabaseCommands(database.client, options.registry, 'population');

@@ -5,7 +5,7 @@ import type { Principal, Role } from '../../../platform/identity/principal';
 import type { Logger } from '../../../platform/logger';
 import type { LookupPurpose } from '../../../platform/population-api/purposes';
 import type { AuditHashKey } from '../config';
-import type { ChainLink } from './chain';
+import type { AuditPageDocument } from './chain';
 import type { AuditSigner, CheckpointDocument } from './checkpoint';
 import { AuditChainWriter } from './writer';
 
@@ -20,7 +20,7 @@ export type AuditSubjectRole = 'SUBJECT' | 'HOUSEHOLD_HEAD';
  * liệu cá nhân 91/2025/QH15: a record of processing). The ID is kept only as a
  * keyed hash, so the log can answer "who looked up this person?" for someone
  * who knows the ID, without holding the IDs in clear. Each entry is a link of
- * its writer's hash chain (chain.ts): `_id` is `<chain>:<seq>`.
+ * its writer's hash chain (chain.ts), stored as canonical JSON in a page.
  */
 export interface AuditEntryContent {
   at: Date;
@@ -44,11 +44,16 @@ export interface AuditEntryContent {
   outcome: AuditOutcome;
 }
 
-/** An entry as stored: its content and its place in the chain. */
-export type AuditEntryDocument = AuditEntryContent & ChainLink & { _id: string };
+/**
+ * An entry as read back (what `AuditEntry` resolves from): parsed from its
+ * page, with its place in the chain (`_id` is `<chain>:<seq>`); or, written
+ * before the trail was chained, a document of its own without one.
+ */
+export type AuditEntryDocument = Omit<AuditEntryContent, 'at'> & { _id: string; chain?: string; seq?: number; prevHash?: string; hash?: string };
 
-export function auditCollection(db: Db): Collection<AuditEntryDocument> {
-  return db.collection<AuditEntryDocument>('audit_log');
+/** The audit trail: one page per append (chain.ts). */
+export function auditCollection(db: Db): Collection<AuditPageDocument> {
+  return db.collection<AuditPageDocument>('audit_log');
 }
 
 /** The writers' signed checkpoints of their chains. */
@@ -56,12 +61,14 @@ export function checkpointCollection(db: Db): Collection<CheckpointDocument> {
   return db.collection<CheckpointDocument>('audit_checkpoints');
 }
 
-export async function ensureAuditIndexes(collection: Collection<AuditEntryDocument>, checkpoints: Collection<CheckpointDocument>): Promise<void> {
+export async function ensureAuditIndexes(collection: Collection<AuditPageDocument>, checkpoints: Collection<CheckpointDocument>): Promise<void> {
   await Promise.all([
+    // auditEntries lists pages newest first; `subject` serves entries written before the trail was chained.
     collection.createIndex({ atIso: -1, _id: 1 }, { name: 'at' }),
+    collection.createIndex({ subjects: 1 }, { name: 'subjects' }),
     collection.createIndex({ subjectHash: 1 }, { name: 'subject' }),
     // For `npm run audit -- verify`, which reads each chain in order. Not unique: `_id` (<chain>:<seq>)
-    // already refuses a second entry with the same number, and verify names any that got in another way.
+    // already refuses a second page starting at the same number, and verify names any overlap.
     collection.createIndex({ chain: 1, seq: 1 }, { name: 'chain' }),
     checkpoints.createIndex({ chain: 1, seq: 1 }, { name: 'chain' }),
   ]);
@@ -98,7 +105,7 @@ export interface AuditTrail {
 }
 
 export interface AuditTrailOptions {
-  entries: Collection<AuditEntryDocument>;
+  pages: Collection<AuditPageDocument>;
   checkpoints: Collection<CheckpointDocument>;
   hashKey: AuditHashKey;
   previousHashKeys?: readonly AuditHashKey[];

@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Db, Document } from 'mongodb';
 import { canonicalJson } from './canonical';
+import { readPage, verifyPage } from './pages';
 import { ChainVerifier, type ChainReport, type Problem, type TrailRecord } from './verify';
 
 /**
@@ -46,36 +47,63 @@ function stray(report: TrailReport, problem: Problem): void {
   if (report.strays.length < MAX_STRAYS) report.strays.push(problem);
 }
 
-/** Verifies every chain in the database, reading each in seq order (one pass over the trail). */
+/** Verifies every chain in the database, reading its pages in seq order (one pass over the trail). */
 export async function verifyDatabase(db: Db, publicKeys: ReadonlyMap<string, KeyObject>): Promise<TrailReport> {
   const byChain = groupByChain(await db.collection('audit_checkpoints').find({}).toArray());
   const report: TrailReport = { chains: [], strays: [], strayCount: 0 };
   let verifier = null as ChainVerifier | null;
-  for await (const document of db.collection('audit_log').find({}, { sort: { chain: 1, seq: 1 } })) {
-    if (typeof document.chain !== 'string') {
-      stray(report, { kind: 'inserted', at: String(document._id), detail: 'it belongs to no chain (no chain, seq or hash): it was not written by an audit writer' });
+  for await (const page of db.collection('audit_log').find({}, { sort: { chain: 1, seq: 1 } })) {
+    if (typeof page.chain !== 'string') {
+      stray(report, { kind: 'inserted', at: String(page._id), detail: 'it belongs to no chain: it was not written by an audit writer (or before the trail was chained)' });
       continue;
     }
-    if (verifier?.chain !== document.chain) {
+    if (verifier?.chain !== page.chain) {
       if (verifier) report.chains.push(verifier.finish());
-      verifier = new ChainVerifier(document.chain, byChain.get(document.chain) ?? [], publicKeys, 'genesis');
-      byChain.delete(document.chain);
+      verifier = new ChainVerifier(page.chain, byChain.get(page.chain) ?? [], publicKeys, 'genesis');
+      byChain.delete(page.chain);
     }
-    verifier.add({ kind: 'entry', document });
+    verifyPage(verifier, page);
   }
   if (verifier) report.chains.push(verifier.finish());
   report.chains.push(...orphanReports(byChain, publicKeys));
   return report;
 }
 
-/** Seq ranges per chain of the entries written in [from, to). */
+/** The entries of the pages of `chain` that hold seq `from` to `to`, in order (pages that cannot be read are skipped: verify names them). */
+async function* chainEntries(db: Db, chain: string, from: number, to: number): AsyncGenerator<{ document: Record<string, unknown>; hash: string }> {
+  for await (const page of db.collection('audit_log').find({ chain, lastSeq: { $gte: from }, seq: { $lte: to } }, { sort: { seq: 1 } })) {
+    const read = readPage(page);
+    if ('problem' in read) continue;
+    for (const { document, hash } of read.entries) {
+      const seq = Number(document.seq);
+      if (seq >= from && seq <= to) yield { document, hash: String(hash) };
+    }
+  }
+}
+
+/**
+ * Seq ranges per chain of the entries written in [from, to). Within a chain
+ * entries are timed in the order they are numbered, so the period's pages run
+ * from the first whose last entry is in it to the first that ends after it.
+ */
 async function periodRanges(db: Db, from: Date, to: Date): Promise<Map<string, { first: number; last: number }>> {
+  const [start, end] = [from.toISOString(), to.toISOString()];
+  const spans = new Map<string, { seq: number; lastSeq: number; done: boolean }>();
+  for await (const page of db.collection('audit_log').find({ atIso: { $gte: start } }, { sort: { chain: 1, seq: 1 }, projection: { chain: 1, seq: 1, lastSeq: 1, atIso: 1 } })) {
+    if (typeof page.chain !== 'string') continue;
+    const span = spans.get(page.chain);
+    if (span?.done) continue;
+    spans.set(page.chain, { seq: span?.seq ?? Number(page.seq), lastSeq: Number(page.lastSeq), done: String(page.atIso) >= end });
+  }
   const ranges = new Map<string, { first: number; last: number }>();
-  const inPeriod = db.collection('audit_log').find({ atIso: { $gte: from.toISOString(), $lt: to.toISOString() } }, { projection: { chain: 1, seq: 1 } });
-  for await (const { chain, seq } of inPeriod) {
-    if (typeof chain !== 'string' || typeof seq !== 'number') continue;
-    const range = ranges.get(chain);
-    ranges.set(chain, { first: Math.min(range?.first ?? seq, seq), last: Math.max(range?.last ?? seq, seq) });
+  for (const [chain, span] of spans) {
+    for await (const { document } of chainEntries(db, chain, span.seq, span.lastSeq)) {
+      const atIso = String(document.atIso);
+      if (atIso < start || atIso >= end) continue;
+      const seq = Number(document.seq);
+      const range = ranges.get(chain);
+      ranges.set(chain, { first: Math.min(range?.first ?? seq, seq), last: Math.max(range?.last ?? seq, seq) });
+    }
   }
   return ranges;
 }
@@ -92,9 +120,10 @@ async function* chainSection(db: Db, chain: string, range: { first: number; last
   const from = (before ?? 0) + 1;
   const to = after ?? range.last;
   for (const checkpoint of checkpoints) if (checkpoint.seq >= from - 1 && checkpoint.seq <= to) yield canonicalJson({ type: 'checkpoint', checkpoint });
-  for await (const entry of db.collection('audit_log').find({ chain, seq: { $gte: from, $lte: to } }, { sort: { seq: 1 } })) {
-    const inPeriod = entry.seq >= range.first && entry.seq <= range.last;
-    yield canonicalJson(inPeriod ? { type: 'entry', entry } : { type: 'link', chain, seq: entry.seq, prevHash: entry.prevHash, hash: entry.hash });
+  for await (const { document, hash } of chainEntries(db, chain, from, to)) {
+    const seq = Number(document.seq);
+    const inPeriod = seq >= range.first && seq <= range.last;
+    yield canonicalJson(inPeriod ? { type: 'entry', entry: { ...document, hash } } : { type: 'link', chain, seq, prevHash: document.prevHash, hash });
   }
 }
 
@@ -128,8 +157,8 @@ function parseLine(line: string, number: number): ExportLine | Problem | null {
   if (v.type === 'checkpoint' && typeof v.checkpoint === 'object' && v.checkpoint !== null && Object.keys(v).length === 2)
     return { type: 'checkpoint', checkpoint: v.checkpoint as Record<string, unknown> };
   if (v.type === 'entry' && typeof v.entry === 'object' && v.entry !== null && Object.keys(v).length === 2) {
-    const entry = v.entry as Record<string, unknown>;
-    return { type: 'record', chain: String(entry.chain), seq: Number(entry.seq), record: { kind: 'entry', document: entry } };
+    const { hash, ...document } = v.entry as Record<string, unknown>;
+    return { type: 'record', chain: String(document.chain), seq: Number(document.seq), record: { kind: 'entry', document, hash } };
   }
   if (
     v.type === 'link' &&

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
-import { NotCanonicalError } from './canonical';
-import { entryId, GENESIS_HASH, hashOf } from './chain';
+import { canonicalJson, NotCanonicalError } from './canonical';
+import { entryId, GENESIS_HASH, sha256 } from './chain';
 import { checkSignature } from './checkpoint';
 
 /**
@@ -20,8 +20,13 @@ export interface Problem {
   detail: string;
 }
 
-/** One record of a chain: a whole entry, or (in an export, outside its period) only the entry's place and hashes. */
-export type TrailRecord = { kind: 'entry'; document: Record<string, unknown> } | { kind: 'link'; chain: string; seq: number; prevHash: string; hash: string };
+/**
+ * One record of a chain: a whole entry (its fields without its hash, the hash
+ * it claims, and, read from a page, the text that was stored), or (in an
+ * export, outside its period) only the entry's place and hashes.
+ */
+export type TrailRecord =
+  { kind: 'entry'; document: Record<string, unknown>; hash: unknown; text?: string } | { kind: 'link'; chain: string; seq: number; prevHash: string; hash: string };
 
 export interface ChainReport {
   chain: string;
@@ -58,10 +63,16 @@ function isSeq(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 }
 
-/** The hash an entry's content gives, or why it has none. */
-function contentHash(document: Record<string, unknown>): { hash: string } | { notCanonical: string } {
+/**
+ * The hash an entry's content gives, or why it has none. Read from a page,
+ * the stored text is hashed, and must be the canonical encoding of what it
+ * says (an edit that only reformats the text is an edit too).
+ */
+function contentHash(document: Record<string, unknown>, text?: string): { hash: string } | { notCanonical: string } {
   try {
-    return { hash: hashOf(document) };
+    const canonical = canonicalJson(document);
+    if (text !== undefined && canonical !== text) return { notCanonical: 'its stored text is not the canonical encoding of its content' };
+    return { hash: sha256(canonical) };
   } catch (error) {
     if (error instanceof NotCanonicalError) return { notCanonical: error.message };
     throw error;
@@ -69,14 +80,14 @@ function contentHash(document: Record<string, unknown>): { hash: string } | { no
 }
 
 /** The seq an entry was written with, when its hash matches its content placed there (moved within REORDER_WINDOW, or named by its `_id`). */
-function originalSeq(chain: string, document: Record<string, unknown>, seq: number): number | null {
+function originalSeq(chain: string, document: Record<string, unknown>, seq: number, hash: string): number | null {
   const idSeq = typeof document._id === 'string' && document._id.startsWith(`${chain}:`) ? Number(document._id.slice(chain.length + 1)) : NaN;
   const candidates = new Set<number>(Number.isSafeInteger(idSeq) && idSeq !== seq ? [idSeq] : []);
   for (let distance = 1; distance <= REORDER_WINDOW; distance += 1) candidates.add(seq + distance).add(seq - distance);
   for (const candidate of candidates) {
     if (candidate < 1) continue;
     const moved = contentHash({ ...document, _id: entryId(chain, candidate), seq: candidate });
-    if ('hash' in moved && moved.hash === document.hash) return candidate;
+    if ('hash' in moved && moved.hash === hash) return candidate;
   }
   return null;
 }
@@ -134,9 +145,14 @@ export class ChainVerifier {
     }
   }
 
+  /** A problem found outside the entries themselves (a page whose index fields were edited, say). */
+  problem(kind: ProblemKind, at: string, detail: string): void {
+    this.fail(kind, at, detail);
+  }
+
   /** The next record, in seq order. */
   add(record: TrailRecord): void {
-    const checked = record.kind === 'entry' ? this.checkEntry(record.document) : this.checkLink(record);
+    const checked = record.kind === 'entry' ? this.checkEntry(record) : this.checkLink(record);
     if (!checked) return;
     const { seq, hash, at } = checked;
     if (this.report.entries + this.report.links === 0) this.report.firstSeq = seq;
@@ -180,9 +196,10 @@ export class ChainVerifier {
     else this.report.sealedTo = seq - 1;
   }
 
-  private checkEntry(document: Record<string, unknown>): { seq: number; hash: string; at: string } | null {
+  private checkEntry(record: Extract<TrailRecord, { kind: 'entry' }>): { seq: number; hash: string; at: string } | null {
+    const { document, hash } = record;
     const at = typeof document._id === 'string' ? document._id : entryId(this.chain, Number(document.seq));
-    const { seq, hash } = document;
+    const { seq } = document;
     if (!isSeq(seq) || seq < 1 || typeof hash !== 'string' || !HEX64.test(hash) || typeof document.prevHash !== 'string') {
       this.fail('changed', at, 'its chain fields (seq, prevHash, hash) are missing or malformed');
       return null;
@@ -192,10 +209,10 @@ export class ChainVerifier {
       this.fail('inserted', at, `it and ${this.previous.at} both claim seq ${seq}: one of the two was added`);
       return { seq, hash, at };
     }
-    const computed = contentHash(document);
-    if ('notCanonical' in computed) this.fail('changed', at, `it holds a value no entry is written with (${computed.notCanonical})`);
+    const computed = contentHash(document, record.text);
+    if ('notCanonical' in computed) this.fail('changed', at, `it was edited: ${computed.notCanonical}`);
     else if (computed.hash !== hash) {
-      const moved = originalSeq(this.chain, document, seq);
+      const moved = originalSeq(this.chain, document, seq, hash);
       if (moved !== null) this.fail('reordered', at, `it was written as seq ${moved} and now stands at seq ${seq}: entries were swapped or moved`);
       else this.fail('changed', at, 'its content does not match its hash: a field was edited after it was written');
     } else if (document._id !== entryId(this.chain, seq))

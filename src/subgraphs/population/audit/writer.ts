@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { MongoBulkWriteError, type Collection } from 'mongodb';
+import { MongoServerError, MongoWriteConcernError, type Collection } from 'mongodb';
 import type { Logger } from '../../../platform/logger';
-import { GENESIS_HASH, linkEntries, type ChainHead, type ChainLink } from './chain';
+import { GENESIS_HASH, linkEntries, pageOf, type AuditPageDocument, type ChainHead, type PagedContent } from './chain';
 import { signCheckpoint, type AuditSigner, type CheckpointDocument } from './checkpoint';
 
-/** Entries one insert may carry: bounds the request and the work lost to one failed write. */
-const MAX_ENTRIES_PER_WRITE = 2_000;
+/** Entries one page may hold: bounds the document (about 1.5 MB) and the work one failed write loses. */
+const MAX_ENTRIES_PER_PAGE = 2_000;
 
-export interface ChainWriterOptions<T extends object> {
-  entries: Collection<T & ChainLink & { _id: string }>;
+export interface ChainWriterOptions {
+  pages: Collection<AuditPageDocument>;
   checkpoints: Collection<CheckpointDocument>;
   signer: AuditSigner;
   /** Names the writer in its chain ids (AUDIT_WRITER_ID, or the host name). */
@@ -36,28 +36,25 @@ export function newChainId(writerId: string, now: Date = new Date()): string {
 }
 
 /**
- * How many of the documents of a failed ordered insert are stored, when the
- * server said so (it stops at the first failure; those before it are in);
- * undefined when the failure leaves it unknown (the connection dropped, say).
+ * What a failed insert of one page left behind. The server refusing it
+ * (`refused`) means nothing was stored; `duplicate` that a unique index
+ * refused it (our page id taken, or another index). Anything else (the
+ * connection dropped, a write concern not met) leaves it unknown.
  */
-export function storedPrefix(error: unknown): { stored: number; duplicate: boolean } | undefined {
-  if (!(error instanceof MongoBulkWriteError)) return undefined;
-  const errors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
-  const first = errors[0];
-  const stored = error.insertedCount;
-  if (!first || typeof stored !== 'number' || first.index !== stored) return undefined;
-  return { stored, duplicate: first.code === 11000 };
+export function insertOutcome(error: unknown): 'refused' | 'duplicate' | 'unknown' {
+  if (error instanceof MongoWriteConcernError || !(error instanceof MongoServerError)) return 'unknown';
+  return error.code === 11000 ? 'duplicate' : 'refused';
 }
 
 /**
  * The one writer of this process's chain. Appends are serialised through a
- * queue: while one insert is in flight, the entries of every request that
- * arrives meanwhile are linked in memory and go out together in the next
- * insert (group commit), so a lookup of 1,000 IDs costs a few inserts, not
- * twenty. The head advances only over entries the database has stored; an
- * append resolves once its own entries are stored, and rejects otherwise.
+ * queue: while one page is being stored, the entries of every request that
+ * arrives meanwhile are linked in memory and go out together as the next page
+ * (group commit), so a lookup of 1,000 IDs costs a few inserts, not twenty.
+ * The head advances only once a page is stored; an append resolves once the
+ * page holding its entries is stored, and rejects otherwise.
  */
-export class AuditChainWriter<T extends object> {
+export class AuditChainWriter<T extends PagedContent> {
   private chainId: string;
   private head: ChainHead = { seq: 0, hash: GENESIS_HASH };
   /** The last seq a checkpoint of the current chain covers. */
@@ -68,7 +65,7 @@ export class AuditChainWriter<T extends object> {
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
-  constructor(private readonly options: ChainWriterOptions<T>) {
+  constructor(private readonly options: ChainWriterOptions) {
     this.chainId = newChainId(options.writerId);
     this.timer = setInterval(() => void this.checkpoint(false), options.checkpointSeconds * 1_000);
     this.timer.unref();
@@ -90,12 +87,12 @@ export class AuditChainWriter<T extends object> {
   }
 
   private async drain(): Promise<void> {
-    // One turn of the event loop first, so appends arriving together share the first insert.
+    // One turn of the event loop first, so appends arriving together share the first page.
     await new Promise((resolve) => setImmediate(resolve));
     while (this.queue.length > 0) {
       const group: Array<Pending<T>> = [];
       let size = 0;
-      while (this.queue.length > 0 && (group.length === 0 || size + (this.queue[0]?.contents.length ?? 0) <= MAX_ENTRIES_PER_WRITE)) {
+      while (this.queue.length > 0 && (group.length === 0 || size + (this.queue[0]?.contents.length ?? 0) <= MAX_ENTRIES_PER_PAGE)) {
         const next = this.queue.shift() as Pending<T>;
         group.push(next);
         size += next.contents.length;
@@ -107,44 +104,37 @@ export class AuditChainWriter<T extends object> {
 
   private async write(group: ReadonlyArray<Pending<T>>): Promise<void> {
     const chain = this.chainId;
-    const documents = linkEntries(
+    const linked = linkEntries(
       chain,
       this.head,
       group.flatMap((pending) => pending.contents),
     );
-    let stored = documents.length;
-    let failure: unknown;
+    const page = pageOf(chain, linked);
     try {
-      await this.options.entries.insertMany(documents as never[], { ordered: true });
+      await this.options.pages.insertOne(page);
     } catch (error) {
-      failure = error;
-      const known = storedPrefix(error);
-      stored = known?.stored ?? 0;
-      // Unknown (the insert may or may not have landed), or our next number taken: continue on a new chain.
-      if (!known) this.rotate('unknown', undefined);
-      else if (known.duplicate && (await this.taken(documents[stored]?._id))) this.rotate('taken', documents[stored - 1]);
+      const outcome = insertOutcome(error);
+      // Refused: nothing was stored and the head stays. Unknown, or our page id taken: continue on a new chain.
+      if (outcome === 'unknown') this.rotate('unknown');
+      else if (outcome === 'duplicate' && (await this.taken(page._id))) this.rotate('taken');
+      this.options.log.warn('audit entries not stored', { chain, entries: linked.length, outcome, reason: error instanceof Error ? error.name : 'unknown' });
+      for (const pending of group) pending.reject(error);
+      return;
     }
-    const last = documents[stored - 1];
-    if (last && this.chainId === chain) this.head = { seq: last.seq, hash: last.hash };
-    let end = 0;
-    for (const pending of group) {
-      end += pending.contents.length;
-      if (end <= stored) pending.resolve();
-      else pending.reject(failure);
-    }
-    if (failure) this.options.log.warn('audit entries not stored', { chain, entries: documents.length, stored, reason: failure instanceof Error ? failure.name : 'unknown' });
+    const last = linked[linked.length - 1];
+    if (last) this.head = { seq: last.document.seq, hash: last.hash };
+    for (const pending of group) pending.resolve();
   }
 
   /**
-   * Whether an entry with this `_id` is stored: after a duplicate-key refusal,
+   * Whether a page with this `_id` is stored: after a duplicate-key refusal,
    * tells our own next number being taken (someone wrote into our chain) from
-   * another unique index refusing the entry. When the database cannot say, the
+   * another unique index refusing the page. When the database cannot say, the
    * number counts as taken.
    */
-  private async taken(id: string | undefined): Promise<boolean> {
-    if (id === undefined) return true;
+  private async taken(id: string): Promise<boolean> {
     try {
-      return (await this.options.entries.findOne({ _id: id } as never, { projection: { _id: 1 } })) !== null;
+      return (await this.options.pages.findOne({ _id: id }, { projection: { _id: 1 } })) !== null;
     } catch {
       return true;
     }
@@ -152,18 +142,17 @@ export class AuditChainWriter<T extends object> {
 
   /**
    * Starts a new chain after a write whose outcome is unknown, or whose next
-   * number is taken. The old chain is sealed at its last stored entry when
-   * that is known, so nothing can follow it unnoticed; otherwise it ends
-   * unsealed (verify says so).
+   * number is taken. In the second case the old chain is sealed at its last
+   * stored entry, so nothing can follow it unnoticed; after an unknown outcome
+   * its end is unknown, and it stays unsealed (verify says so).
    */
-  private rotate(reason: 'taken' | 'unknown', lastStored: ChainLink | undefined): void {
-    const old = { chain: this.chainId, head: lastStored ? { seq: lastStored.seq, hash: lastStored.hash } : this.head };
-    const sealable = reason === 'taken' && old.head.seq > 0;
+  private rotate(reason: 'taken' | 'unknown'): void {
+    const old = { chain: this.chainId, head: this.head };
     this.chainId = newChainId(this.options.writerId);
     this.head = { seq: 0, hash: GENESIS_HASH };
     this.sealed = 0;
     this.options.log.warn('audit chain rotated after a failed write', { from: old.chain, to: this.chainId, reason });
-    if (sealable) void this.seal(old.chain, old.head, true);
+    if (reason === 'taken' && old.head.seq > 0) void this.seal(old.chain, old.head, true);
   }
 
   /** Signs and stores a checkpoint of the current head (`final`: the chain ends here), after any before it. */
