@@ -9,7 +9,7 @@ import { ErrorCode } from '../../src/platform/errors';
 import { sampleCitizenIds } from '../../src/stubs/population/generator';
 import { auditCollection, checkpointCollection, type AuditEntryDocument } from '../../src/subgraphs/population/audit/audit-log';
 import { canonicalJson } from '../../src/subgraphs/population/audit/canonical';
-import { linkEntries, pageOf, sha256, type AuditPageDocument } from '../../src/subgraphs/population/audit/chain';
+import { linkEntries, pageOf, sha256, splitPage, type AuditPageDocument } from '../../src/subgraphs/population/audit/chain';
 import { entriesOfPage } from '../../src/subgraphs/population/audit/read';
 import { signerFrom } from '../../src/subgraphs/population/audit/checkpoint';
 import { verifyExport } from '../../src/subgraphs/population/audit/inspect';
@@ -76,6 +76,16 @@ async function pageHolding(db: Db, chain: string, seq: number): Promise<{ page: 
   return { page, index: seq - page.seq };
 }
 
+/** A page's entry texts and hashes as lists, to edit as a forger would. */
+function lines(page: AuditPageDocument): { texts: string[]; hashes: string[] } {
+  return splitPage(page);
+}
+
+/** The stored form of edited lists. */
+function stored(texts: string[], hashes: string[]): Pick<AuditPageDocument, 'entries' | 'hashes'> {
+  return { entries: texts.join('\n'), hashes: hashes.join('') };
+}
+
 /** An entry's content, without its place in a chain. */
 function stripChain(entry: AuditEntryDocument): Record<string, unknown> {
   const { _id, chain: _c, seq: _s, prevHash: _p, hash: _h, ...content } = entry;
@@ -91,9 +101,10 @@ async function editEntry(db: Db, chain: string, seq: number, change: (entry: Rec
   const { page, index } = await pageHolding(db, chain, seq);
   const { hash: _hash, ...entry } = entriesOfPage(page)[index] as AuditEntryDocument;
   const text = canonicalJson(change(entry));
-  const entries = page.entries.map((stored, i) => (i === index ? text : stored));
-  const hashes = page.hashes.map((stored, i) => (i === index && rehash ? sha256(text) : stored));
-  await auditCollection(db).updateOne({ _id: page._id }, { $set: { entries, hashes } });
+  const { texts, hashes } = lines(page);
+  texts[index] = text;
+  if (rehash) hashes[index] = sha256(text);
+  await auditCollection(db).updateOne({ _id: page._id }, { $set: stored(texts, hashes) });
   return () => auditCollection(db).replaceOne({ _id: page._id }, page);
 }
 
@@ -142,7 +153,7 @@ describe('the audit trail: one writer, then tampered with in the database', () =
       [56, 60],
       [61, 90],
     ]);
-    expect(pages.every((p) => p.entries.every((text, i) => sha256(text) === p.hashes[i]))).toBe(true);
+    expect(pages.every((p) => lines(p).texts.every((text, i) => sha256(text) === lines(p).hashes[i]))).toBe(true);
     expect(entries.filter((e) => e.outcome === 'REFUSED').map((e) => [e.purpose, e.callerName, e.fields])).toEqual(Array(5).fill(['CIVIL_STATUS', 'Cổng cư trú', []]));
     expect(new Set(entries.filter((e) => e.purpose === 'RESIDENCE_VERIFICATION' && e.outcome === 'FOUND').map((e) => e.fields.join(',')))).toEqual(new Set(['fullName']));
     const checkpoints = await checkpointCollection(database.db).find({ chain }).sort({ seq: 1 }).toArray();
@@ -183,7 +194,9 @@ describe('the audit trail: one writer, then tampered with in the database', () =
     const { page, index } = await pageHolding(database.db, chain, 42);
     await expectDetected(
       async () => {
-        await auditCollection(database.db).updateOne({ _id: page._id }, { $set: { [`entries.${index}`]: JSON.stringify(JSON.parse(page.entries[index] as string), null, 1) } });
+        const { texts, hashes } = lines(page);
+        texts[index] = JSON.stringify(JSON.parse(texts[index] as string), null, 1).replace(/\n/g, ' ');
+        await auditCollection(database.db).updateOne({ _id: page._id }, { $set: stored(texts, hashes) });
         return () => auditCollection(database.db).replaceOne({ _id: page._id }, page);
       },
       `${chain}:42`,
@@ -206,9 +219,9 @@ describe('the audit trail: one writer, then tampered with in the database', () =
     const removeEntry = async (seq: number, tidy = false): Promise<() => Promise<unknown>> => {
       const { page, index } = await pageHolding(database.db, chain, seq);
       const without = <T>(list: T[]): T[] => list.filter((_, i) => i !== index);
-      const entries = without(page.entries);
-      const mended = tidy ? { lastSeq: page.lastSeq - 1, atIso: (JSON.parse(entries.at(-1) as string) as { atIso: string }).atIso } : {};
-      await auditCollection(database.db).updateOne({ _id: page._id }, { $set: { entries, hashes: without(page.hashes), subjects: without(page.subjects), ...mended } });
+      const texts = without(lines(page).texts);
+      const mended = tidy ? { lastSeq: page.lastSeq - 1, atIso: (JSON.parse(texts.at(-1) as string) as { atIso: string }).atIso } : {};
+      await auditCollection(database.db).updateOne({ _id: page._id }, { $set: { ...stored(texts, without(lines(page).hashes)), subjects: without(page.subjects), ...mended } });
       return () => auditCollection(database.db).replaceOne({ _id: page._id }, page);
     };
     await expectDetected(() => removeEntry(17), `${chain}:17`, 'missing');
@@ -245,13 +258,13 @@ describe('the audit trail: one writer, then tampered with in the database', () =
     );
     // A second entry 42, added to its page.
     const { page, index } = await pageHolding(database.db, chain, 42);
-    const twin = canonicalJson({ ...JSON.parse(page.entries[index] as string), requestId: 'forged-request' });
+    const twin = canonicalJson({ ...JSON.parse(lines(page).texts[index] as string), requestId: 'forged-request' });
     const insertAt = <T>(list: T[], item: T): T[] => [...list.slice(0, index + 1), item, ...list.slice(index + 1)];
     await expectDetected(
       async () => {
         await auditCollection(database.db).updateOne(
           { _id: page._id },
-          { $set: { entries: insertAt(page.entries, twin), hashes: insertAt(page.hashes, sha256(twin)), subjects: insertAt(page.subjects, page.subjects[index] as string) } },
+          { $set: { ...stored(insertAt(lines(page).texts, twin), insertAt(lines(page).hashes, sha256(twin))), subjects: insertAt(page.subjects, page.subjects[index] as string) } },
         );
         return () => auditCollection(database.db).replaceOne({ _id: page._id }, page);
       },
@@ -277,14 +290,13 @@ describe('the audit trail: one writer, then tampered with in the database', () =
       async () => {
         const { hash: _ha, ...contentA } = a;
         const { hash: _hb, ...contentB } = b;
-        const entries = [...page.entries];
-        entries[index] = canonicalJson({ ...contentB, _id: `${chain}:20`, seq: 20 });
-        entries[index + 1] = canonicalJson({ ...contentA, _id: `${chain}:21`, seq: 21 });
-        const hashes = [...page.hashes];
+        const { texts, hashes } = lines(page);
+        texts[index] = canonicalJson({ ...contentB, _id: `${chain}:20`, seq: 20 });
+        texts[index + 1] = canonicalJson({ ...contentA, _id: `${chain}:21`, seq: 21 });
         [hashes[index], hashes[index + 1]] = [b.hash as string, a.hash as string];
         await auditCollection(database.db).updateOne(
           { _id: page._id },
-          { $set: { entries, hashes, subjects: [...page.subjects.slice(0, index), b.subjectHash, a.subjectHash, ...page.subjects.slice(index + 2)] } },
+          { $set: { ...stored(texts, hashes), subjects: [...page.subjects.slice(0, index), b.subjectHash, a.subjectHash, ...page.subjects.slice(index + 2)] } },
         );
         return () => auditCollection(database.db).replaceOne({ _id: page._id }, page);
       },
@@ -296,7 +308,7 @@ describe('the audit trail: one writer, then tampered with in the database', () =
     await expectDetected(
       async () => {
         const swap = <T>(list: T[]): T[] => [...list.slice(0, index), list[index + 1] as T, list[index] as T, ...list.slice(index + 2)];
-        await auditCollection(database.db).updateOne({ _id: page._id }, { $set: { entries: swap(page.entries), hashes: swap(page.hashes), subjects: swap(page.subjects) } });
+        await auditCollection(database.db).updateOne({ _id: page._id }, { $set: { ...stored(swap(lines(page).texts), swap(lines(page).hashes)), subjects: swap(page.subjects) } });
         return () => auditCollection(database.db).replaceOne({ _id: page._id }, page);
       },
       `page ${page._id}`,

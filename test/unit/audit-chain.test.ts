@@ -95,8 +95,8 @@ describe('the hash chain', () => {
       lastSeq: 2,
       atIso: '2026-01-02T03:04:05.679Z',
       subjects: ['a', 'b'],
-      hashes: linked.map((e) => e.hash),
-      entries: linked.map((e) => e.text),
+      hashes: linked.map((e) => e.hash).join(''),
+      entries: linked.map((e) => e.text).join('\n'),
     });
     const chain = entries(3);
     expect(chain.map((e) => [e._id, e.seq])).toEqual([

@@ -38,16 +38,45 @@ function encodeDate(iso: string): string {
   return `{"${DATE_KEY}":"${iso}"}`;
 }
 
-function encodeObject(value: Record<string, unknown>): string {
+/** An object shape's keys in canonical order, each with what precedes its value (`,"key":`). */
+interface Shape {
+  keys: string[];
+  prefixes: string[];
+}
+
+/**
+ * Shapes seen, by their keys in own order: every entry of a writer has the
+ * same few shapes, so sorting and quoting its keys is done once, not for every
+ * entry of every lookup. Bounded, so that odd inputs (a verifier's) cannot grow it.
+ */
+const shapes = new Map<string, Shape>();
+const MAX_SHAPES = 256;
+
+function shapeOf(value: Record<string, unknown>): Shape {
+  const own = Object.keys(value);
+  const signature = own.join('\u0000');
+  const known = shapes.get(signature);
+  if (known) return known;
   // Default sort compares UTF-16 code units, as RFC 8785 requires.
-  const keys = Object.keys(value).sort();
-  if (keys.length === 1 && keys[0] === DATE_KEY && typeof value[DATE_KEY] === 'string') return encodeDate(value[DATE_KEY]);
+  const keys = own.sort();
+  const reserved = keys.find((key) => key.charCodeAt(0) === DOLLAR && !(keys.length === 1 && key === DATE_KEY));
+  if (reserved !== undefined) throw new NotCanonicalError(`.${reserved}`, 'keys starting with "$" are reserved');
+  const shape = { keys, prefixes: keys.map((key, index) => `${index === 0 ? '' : ','}${JSON.stringify(key)}:`) };
+  if (shapes.size < MAX_SHAPES) shapes.set(signature, shape);
+  return shape;
+}
+
+function encodeObject(value: Record<string, unknown>): string {
+  const { keys, prefixes } = shapeOf(value);
+  if (keys.length === 1 && keys[0] === DATE_KEY) {
+    if (typeof value[DATE_KEY] !== 'string') throw new NotCanonicalError(`.${DATE_KEY}`, 'keys starting with "$" are reserved');
+    return encodeDate(value[DATE_KEY]);
+  }
   let out = '{';
   for (let index = 0; index < keys.length; index += 1) {
     const key = keys[index] as string;
-    if (key.charCodeAt(0) === DOLLAR) throw new NotCanonicalError(`.${key}`, 'keys starting with "$" are reserved');
     try {
-      out += `${index === 0 ? '' : ','}${JSON.stringify(key)}:${encode(value[key])}`;
+      out += prefixes[index] + encode(value[key]);
     } catch (error) {
       throw error instanceof NotCanonicalError ? error.within(key) : error;
     }
@@ -79,7 +108,12 @@ function encode(value: unknown): string {
       return JSON.stringify(value);
     case 'object': {
       if (Array.isArray(value)) return encodeArray(value);
-      if (value instanceof Date) return encodeDate(Number.isNaN(value.getTime()) ? '' : value.toISOString());
+      if (value instanceof Date) {
+        // toISOString always writes the canonical form (years 0–9999, which is all a Date of ours can hold).
+        if (Number.isNaN(value.getTime())) throw new NotCanonicalError('', 'a date must be a valid time');
+        const iso = value.toISOString();
+        return iso.length === 24 ? `{"${DATE_KEY}":"${iso}"}` : encodeDate(iso);
+      }
       const prototype = Object.getPrototypeOf(value) as unknown;
       if (prototype !== Object.prototype && prototype !== null) throw new NotCanonicalError('', `a ${value.constructor?.name ?? 'foreign'} object is not plain JSON`);
       return encodeObject(value as Record<string, unknown>);

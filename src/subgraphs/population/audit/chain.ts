@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from './canonical';
 
 /**
@@ -11,8 +11,8 @@ import { canonicalJson } from './canonical';
  * (checkpoint.ts) pin the chain's head so that a rewrite of the links shows too.
  *
  * An append is stored as one page: one document holding the entries the
- * append linked, each as its canonical text, exactly the bytes that were
- * hashed. One document per append is atomic (no partial write to reason
+ * append linked as JSON lines, each line an entry's canonical text, exactly
+ * the bytes that were hashed. One document per append is atomic (no partial write to reason
  * about), and the embedded database stores one document of strings about five
  * times faster than the same entries as documents of fields (README, "Audit
  * trail"); the page's other fields are derived from its entries, so that
@@ -71,10 +71,16 @@ export interface AuditPageDocument {
   atIso: string;
   /** Each entry's subjectHash, in order: what `auditEntries(subjectId:)` finds a page by. */
   subjects: string[];
-  /** SHA-256 of each entry's text, in order. */
-  hashes: string[];
-  /** Each entry's canonical JSON, in order of seq. */
-  entries: string[];
+  /** SHA-256 of each entry's text, in order: 64 hex digits each, one after the other. */
+  hashes: string;
+  /** Each entry's canonical JSON, in order of seq, one per line (canonical JSON holds no raw newline). */
+  entries: string;
+}
+
+/** A page's entry texts and hashes, split apart (a page that does not split evenly gives what it has). */
+export function splitPage(page: Pick<AuditPageDocument, 'entries' | 'hashes'>): { texts: string[]; hashes: string[] } {
+  const texts = page.entries.split('\n');
+  return { texts, hashes: Array.from({ length: Math.ceil(page.hashes.length / 64) }, (_, index) => page.hashes.slice(index * 64, index * 64 + 64)) };
 }
 
 /** The `_id` of entry `seq` of `chain` (and of the page that begins with it). */
@@ -83,7 +89,8 @@ export function entryId(chain: string, seq: number): string {
 }
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  // The one-shot form: no Hash object per entry, on the lookup's path.
+  return hash('sha256', text, 'hex');
 }
 
 /** SHA-256 of the canonical encoding of `document` without its own `hash` (an entry as an export holds it). */
@@ -121,8 +128,8 @@ export function pageOf<T extends PagedContent>(chain: string, linked: ReadonlyAr
     lastSeq: last.document.seq,
     atIso: last.document.atIso,
     subjects: linked.map((entry) => entry.document.subjectHash),
-    hashes: linked.map((entry) => entry.hash),
-    entries: linked.map((entry) => entry.text),
+    hashes: linked.map((entry) => entry.hash).join(''),
+    entries: linked.map((entry) => entry.text).join('\n'),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Document } from 'mongodb';
-import { entryId } from './chain';
+import { entryId, splitPage } from './chain';
 import type { ChainVerifier } from './verify';
 
 /**
@@ -18,6 +18,8 @@ function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
+const HASHES = /^(?:[0-9a-f]{64})+$/;
+
 function parseEntry(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text);
@@ -31,20 +33,14 @@ function parseEntry(text: string): Record<string, unknown> | null {
 export function readPage(page: Document): ReadPage {
   if (Object.keys(page).sort().join() !== PAGE_KEYS) return { problem: 'its fields are not those of a page (fields were added or removed)' };
   const { entries, hashes, subjects } = page;
-  if (
-    !isStringArray(entries) ||
-    !isStringArray(hashes) ||
-    !isStringArray(subjects) ||
-    entries.length === 0 ||
-    hashes.length !== entries.length ||
-    subjects.length !== entries.length
-  ) {
-    return { problem: 'its entries, hashes and subjects are not lists of the same length' };
-  }
-  const parsed = entries.map(parseEntry);
+  if (typeof entries !== 'string' || typeof hashes !== 'string' || !HASHES.test(hashes) || !isStringArray(subjects))
+    return { problem: 'its entries, hashes or subjects are not of the form a page has' };
+  const split = splitPage({ entries, hashes });
+  if (split.hashes.length !== split.texts.length || subjects.length !== split.texts.length) return { problem: 'it holds different numbers of entries, hashes and subjects' };
+  const parsed = split.texts.map(parseEntry);
   const broken = parsed.findIndex((entry) => entry === null);
-  if (broken >= 0) return { problem: `its entry ${broken + 1} is not a JSON object` };
-  return { entries: parsed.map((document, index) => ({ document: document as Record<string, unknown>, text: entries[index] as string, hash: hashes[index] })) };
+  if (broken >= 0) return { problem: `its line ${broken + 1} is not an entry (not a JSON object)` };
+  return { entries: parsed.map((document, index) => ({ document: document as Record<string, unknown>, text: split.texts[index] as string, hash: split.hashes[index] })) };
 }
 
 /** Whether no entry of a page stands before one with a lower seq (gaps and repeats are the chain's to name). */

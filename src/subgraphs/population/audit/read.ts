@@ -3,7 +3,7 @@ import { BadUserInputError } from '../../../platform/errors';
 import { decodeCursor, encodeCursor, pageSize, type Page, type PageArgs } from '../../../platform/db/paginate';
 import { matchAny, readOptions } from '../../../platform/db/queries';
 import type { AuditEntryDocument } from './audit-log';
-import type { AuditPageDocument } from './chain';
+import { splitPage, type AuditPageDocument } from './chain';
 
 /**
  * Reading the trail back for `auditEntries`: entries newest first, out of the
@@ -15,26 +15,30 @@ type Stored = Document & { _id: string };
 
 /** A page's entries, parsed, oldest first, each with its hash. */
 export function entriesOfPage(page: Pick<AuditPageDocument, 'entries' | 'hashes'>): AuditEntryDocument[] {
-  return page.entries.map((text, index) => ({ ...(JSON.parse(text) as AuditEntryDocument), hash: page.hashes[index] }));
+  const { texts, hashes } = splitPage(page);
+  return texts.map((text, index) => ({ ...(JSON.parse(text) as AuditEntryDocument), hash: hashes[index] }));
 }
 
 function isPage(document: Document): document is AuditPageDocument & Document {
-  return Array.isArray(document.entries);
+  return typeof document.entries === 'string' && Array.isArray(document.subjects);
 }
 
 /** The positions in `document` of the entries `subjects` selects (every one when null), newest first. */
 function positions(document: Document, subjects: ReadonlySet<string> | null): number[] {
   if (!isPage(document)) return subjects === null || subjects.has(String(document.subjectHash)) ? [0] : [];
   const found: number[] = [];
-  for (let index = document.entries.length - 1; index >= 0; index -= 1) {
+  for (let index = document.subjects.length - 1; index >= 0; index -= 1) {
     if (subjects === null || subjects.has(document.subjects[index] ?? '')) found.push(index);
   }
   return found;
 }
 
-function entryAt(document: Document, index: number): AuditEntryDocument {
+/** The entry at `index` of a stored document (a page is split once, however many of its entries a page of results takes). */
+function entryAt(document: Document, index: number, split: WeakMap<Document, ReturnType<typeof splitPage>>): AuditEntryDocument {
   if (!isPage(document)) return document as AuditEntryDocument;
-  return { ...(JSON.parse(document.entries[index] as string) as AuditEntryDocument), hash: document.hashes[index] };
+  const parts = split.get(document) ?? splitPage(document);
+  split.set(document, parts);
+  return { ...(JSON.parse(parts.texts[index] ?? '{}') as AuditEntryDocument), hash: parts.hashes[index] };
 }
 
 /** A cursor: the document's time, and its `_id` with the entry's position in it. */
@@ -74,6 +78,7 @@ export async function auditEntryPage(pages: Collection<AuditPageDocument>, subje
   const nodes: AuditEntryDocument[] = [];
   const cursors: string[] = [];
   let hasNextPage = false;
+  const split = new WeakMap<Document, ReturnType<typeof splitPage>>();
   if (limit > 0) {
     const found = collection
       .find(query, readOptions())
@@ -86,7 +91,7 @@ export async function auditEntryPage(pages: Collection<AuditPageDocument>, subje
           hasNextPage = true;
           break scan;
         }
-        nodes.push(entryAt(document, index));
+        nodes.push(entryAt(document, index, split));
         cursors.push(encodeCursor(String(document.atIso), `${document._id}#${index}`));
       }
     }
