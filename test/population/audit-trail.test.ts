@@ -14,7 +14,7 @@ import { entriesOfPage } from '../../src/subgraphs/population/audit/read';
 import { signerFrom } from '../../src/subgraphs/population/audit/checkpoint';
 import { verifyExport } from '../../src/subgraphs/population/audit/inspect';
 import { openTestDatabase, type TestDatabase } from '../support/database';
-import { bearer, startTestStack, type TestStack } from '../support/stack';
+import { bearer, startTestStack, type GraphQLResponse, type TestStack } from '../support/stack';
 
 /**
  * The audit trail as evidence: lookups through the gateway write each
@@ -170,6 +170,44 @@ describe('the audit trail: one writer, then tampered with in the database', () =
     expect(result.out).toContain(`${chain}  seq 1–90  sealed to its end, closed by its writer`);
     expect(result.out).toContain('Verified: every entry matches its hash');
   });
+
+  it(
+    'lists entries newest first through auditEntries, page after page, cursors falling inside stored pages',
+    async () => {
+      const reader = await startTestStack({ database, env: stackEnv('reader') });
+      try {
+        const auditor = await reader.key('auditor');
+        type Listing = {
+          auditEntries: {
+            totalCount: number;
+            nodes: Array<{ id: string; chain: string; seq: number; purpose: string }>;
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          };
+        };
+        const query =
+          'query ($after: String, $subject: ID) { auditEntries(first: 7, after: $after, subjectId: $subject) { totalCount nodes { id chain seq purpose } pageInfo { hasNextPage endCursor } } }';
+        const seen: Listing['auditEntries']['nodes'] = [];
+        let after: string | null = null;
+        for (let page = 0; page < 20; page += 1) {
+          const response: GraphQLResponse<Listing> = await reader.graphql<Listing>(query, { after }, bearer(auditor));
+          expect(response.body.errors).toBeUndefined();
+          const listing: Listing['auditEntries'] | undefined = response.body.data?.auditEntries;
+          expect(listing?.totalCount).toBe(90);
+          seen.push(...(listing?.nodes ?? []));
+          after = listing?.pageInfo.endCursor ?? null;
+          if (!listing?.pageInfo.hasNextPage) break;
+        }
+        expect(seen.map((node) => node.seq)).toEqual(Array.from({ length: 90 }, (_, i) => 90 - i));
+        expect(seen.every((node) => node.chain === chain && node.id === `${chain}:${node.seq}`)).toBe(true);
+        // One citizen's lookups, found by the keyed hash of the ID: the fourth of the second lookup.
+        const one = await reader.graphql<Listing>(query, { subject: sampleCitizenIds(25, 102)[3] }, bearer(auditor));
+        expect(one.body.data?.auditEntries).toMatchObject({ totalCount: 1, nodes: [{ seq: 34, purpose: 'IDENTITY' }] });
+      } finally {
+        await reader.close();
+      }
+    },
+    LONG,
+  );
 
   /** Applies `tamper`, expects verify to fail naming `at` and `kind`, undoes it, and expects verify to pass again. */
   async function expectDetected(tamper: () => Promise<() => Promise<unknown>>, at: string, kind: string): Promise<string> {
