@@ -74,11 +74,14 @@ function chainLine(chain: ChainReport): string {
   const range = chain.entries + chain.links === 0 ? 'no entries' : `seq ${number(chain.firstSeq)}–${number(chain.lastSeq)}`;
   const links = chain.links > 0 ? ` (${number(chain.links)} outside the period as links)` : '';
   const unsealed = chain.lastSeq - chain.sealedTo;
+  const open = '(its writer is running, or stopped without closing it)';
   const seal = chain.closed
     ? 'sealed to its end, closed by its writer'
-    : chain.sealedTo === 0
-      ? `not sealed by any checkpoint (${number(unsealed)} entries)`
-      : `sealed to seq ${number(chain.sealedTo)}; ${number(unsealed)} entries after the last checkpoint are unsealed (writer running, or stopped without closing)`;
+    : unsealed === 0
+      ? `sealed to its end, not closed ${open}`
+      : chain.sealedTo === 0
+        ? `not sealed by any checkpoint: ${count(unsealed, 'entry', 'entries')} ${open}`
+        : `sealed to seq ${number(chain.sealedTo)}; ${count(unsealed, 'entry', 'entries')} after the last checkpoint unsealed ${open}`;
   return `  ${chain.chain}  ${range}${links}  ${chain.problem ? 'BROKEN' : seal}`;
 }
 
@@ -106,7 +109,7 @@ export function formatReport(report: TrailReport): string[] {
     const unsealed = chains.reduce((n, c) => n + (c.closed ? 0 : c.lastSeq - c.sealedTo), 0);
     lines.push('Verified: every entry matches its hash, every link and sequence number follows, every checkpoint signature is valid.');
     lines.push(
-      `Not covered: ${number(unsealed)} entries after their chain's last checkpoint; and a holder of the signing key could re-sign a rewritten chain, except what was exported and kept elsewhere.`,
+      `Not covered: ${unsealed === 0 ? 'no entry' : count(unsealed, 'entry', 'entries')} after a chain's last checkpoint; and a holder of the signing key could re-sign a rewritten chain, except what was exported and kept elsewhere.`,
     );
     return lines;
   }
