@@ -14,13 +14,29 @@ const zone = (target, from, message) => ({ target, from, message });
  * of the other's; nothing in src/ imports bench/ or the seed tooling in seeds/.
  */
 const LAYERS = [
-  zone('./src/platform', ['./src/gateway', './src/subgraphs', './src/stubs', './src/scripts', './src/main.ts', './src/stack.ts', './resolvers'], 'platform/ is the bottom layer: it imports nothing above it.'),
+  zone(
+    './src/platform',
+    ['./src/gateway', './src/subgraphs', './src/stubs', './src/scripts', './src/main.ts', './src/stack.ts', './resolvers'],
+    'platform/ is the bottom layer: it imports nothing above it.',
+  ),
   zone('./src/stubs', ['./src/gateway', './src/subgraphs', './src/scripts', './resolvers'], 'The stub is another agency’s service: it knows only the shared platform.'),
-  zone('./src/subgraphs/catalogue', ['./src/subgraphs/population', './resolvers/population', './src/gateway', './src/stubs', './src/scripts', './src/main.ts', './src/stack.ts'], 'The catalogue subgraph stands alone.'),
-  zone('./src/subgraphs/population', ['./src/subgraphs/catalogue', './resolvers/catalogue', './src/gateway', './src/scripts', './src/main.ts', './src/stack.ts'], 'The population subgraph never reads the catalogue.'),
+  zone(
+    './src/subgraphs/catalogue',
+    ['./src/subgraphs/population', './resolvers/population', './src/gateway', './src/stubs', './src/scripts', './src/main.ts', './src/stack.ts'],
+    'The catalogue subgraph stands alone.',
+  ),
+  zone(
+    './src/subgraphs/population',
+    ['./src/subgraphs/catalogue', './resolvers/catalogue', './src/gateway', './src/scripts', './src/main.ts', './src/stack.ts'],
+    'The population subgraph never reads the catalogue.',
+  ),
   zone('./resolvers/catalogue', ['./src/subgraphs/population', './resolvers/population', './src/gateway'], 'Catalogue resolvers use the catalogue only.'),
   zone('./resolvers/population', ['./src/subgraphs/catalogue', './resolvers/catalogue', './src/gateway'], 'Population resolvers use the population subgraph only.'),
-  zone('./src/gateway', ['./src/subgraphs', './src/stubs', './resolvers', './src/scripts', './src/main.ts', './src/stack.ts'], 'The gateway knows subgraphs only through the supergraph.'),
+  zone(
+    './src/gateway',
+    ['./src/subgraphs', './src/stubs', './resolvers', './src/scripts', './src/main.ts', './src/stack.ts'],
+    'The gateway knows subgraphs only through the supergraph.',
+  ),
   zone('./src', ['./bench', './seeds'], 'Nothing in src/ imports the benchmark or the seed tooling.'),
   zone('./resolvers', ['./bench', './seeds'], 'Nothing in resolvers/ imports the benchmark or the seed tooling.'),
 ];
@@ -57,7 +73,19 @@ module.exports = tseslint.config(
   },
   {
     files: ['**/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly', __filename: 'readonly', process: 'readonly', console: 'readonly', Buffer: 'readonly', setTimeout: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        __filename: 'readonly',
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   prettier,

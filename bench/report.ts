@@ -37,26 +37,32 @@ function targets(results: BenchResults): string[] {
   // At 10k, or at the largest size where the naive variant ran.
   const withNaive = [...results.sizes].reverse().find((s) => s.services <= 10_200 && s.measurements.some((m) => m.variant === 'naive'));
   if (withNaive) {
-    const nested = ops.filter((o) => o.nested).map((op) => {
-      const naive = find(withNaive, op.name, 'naive');
-      const skipped = withNaive.skipped.find((k) => k.operation === op.name && k.variant === 'naive');
-      const r = ratio(find(withNaive, op.name, 'shipped')?.requestsPerSecond, naive?.requestsPerSecond);
-      return { op: op.name, r, shown: r !== undefined ? showRatio(r) : skipped ? `naive not measured (${skipped.reason})` : '–' };
-    });
+    const nested = ops
+      .filter((o) => o.nested)
+      .map((op) => {
+        const naive = find(withNaive, op.name, 'naive');
+        const skipped = withNaive.skipped.find((k) => k.operation === op.name && k.variant === 'naive');
+        const r = ratio(find(withNaive, op.name, 'shipped')?.requestsPerSecond, naive?.requestsPerSecond);
+        return { op: op.name, r, shown: r !== undefined ? showRatio(r) : skipped ? `naive not measured (${skipped.reason})` : '–' };
+      });
     const met = withNaive.label.startsWith('10,000') && nested.every((n) => n.r !== undefined && n.r >= 5);
-    lines.push(`| Shipped ≥ 5× the naive variant's req/s on nested operations at 10k services | at ${withNaive.label}: ${nested.map((n) => `${n.op} ${n.shown}`).join('; ')} | ${met ? 'yes' : 'no'} |`);
+    lines.push(
+      `| Shipped ≥ 5× the naive variant's req/s on nested operations at 10k services | at ${withNaive.label}: ${nested.map((n) => `${n.op} ${n.shown}`).join('; ')} | ${met ? 'yes' : 'no'} |`,
+    );
   } else {
-    lines.push('| Shipped ≥ 5× the naive variant\'s req/s on nested operations at 10k services | the naive variant was not run | – |');
+    lines.push("| Shipped ≥ 5× the naive variant's req/s on nested operations at 10k services | the naive variant was not run | – |");
   }
 
   // 3. Within 2× of the REST floor's p50 and ≥ 0.5× its req/s, at every size measured under load.
-  const restRows = results.sizes.flatMap((size) =>
-    ops.map((op) => {
-      const shipped = find(size, op.name, 'shipped');
-      const rest = find(size, op.name, 'rest');
-      return { size, op: op.name, p50: ratio(shipped?.p50Ms, rest?.p50Ms), rps: ratio(shipped?.requestsPerSecond, rest?.requestsPerSecond) };
-    }),
-  ).filter((r) => r.p50 !== undefined);
+  const restRows = results.sizes
+    .flatMap((size) =>
+      ops.map((op) => {
+        const shipped = find(size, op.name, 'shipped');
+        const rest = find(size, op.name, 'rest');
+        return { size, op: op.name, p50: ratio(shipped?.p50Ms, rest?.p50Ms), rps: ratio(shipped?.requestsPerSecond, rest?.requestsPerSecond) };
+      }),
+    )
+    .filter((r) => r.p50 !== undefined);
   const worstP50 = restRows.reduce((worst, r) => ((r.p50 ?? 0) > (worst?.p50 ?? 0) ? r : worst), restRows[0]);
   const worstRps = restRows.reduce((worst, r) => ((r.rps ?? Infinity) < (worst?.rps ?? Infinity) ? r : worst), restRows[0]);
   const restMet = restRows.length > 0 && restRows.every((r) => (r.p50 ?? Infinity) <= 2 && (r.rps ?? 0) >= 0.5);
@@ -68,13 +74,15 @@ function targets(results: BenchResults): string[] {
   const at1k = sizeNear(results, 1_000);
   const at100k = sizeNear(results, 100_000);
   if (at1k && at100k) {
-    const flat = ops.filter((o) => o.growth === 'flat').map((op) => {
-      const small = find(at1k, op.name, 'shipped')?.p50Ms;
-      const timedOut = at100k.skipped.find((k) => k.operation === op.name && k.variant === 'shipped')?.reason.match(/no answer within (\d+) s/);
-      const r = ratio(find(at100k, op.name, 'shipped')?.p50Ms, small);
-      const shown = r !== undefined ? showRatio(r) : timedOut && small ? `> ${fmt((Number(timedOut[1]) * 1000) / small, 0)}× (no answer within ${timedOut[1]} s)` : '–';
-      return { op: op.name, r, shown };
-    });
+    const flat = ops
+      .filter((o) => o.growth === 'flat')
+      .map((op) => {
+        const small = find(at1k, op.name, 'shipped')?.p50Ms;
+        const timedOut = at100k.skipped.find((k) => k.operation === op.name && k.variant === 'shipped')?.reason.match(/no answer within (\d+) s/);
+        const r = ratio(find(at100k, op.name, 'shipped')?.p50Ms, small);
+        const shown = r !== undefined ? showRatio(r) : timedOut && small ? `> ${fmt((Number(timedOut[1]) * 1000) / small, 0)}× (no answer within ${timedOut[1]} s)` : '–';
+        return { op: op.name, r, shown };
+      });
     const met = flat.every((f) => f.r !== undefined && f.r <= 1.5);
     lines.push(`| Paginated and by-id operations at 100k services within 1.5× of their p50 at 1k | ${flat.map((f) => `${f.op} ${f.shown}`).join('; ')} | ${met ? 'yes' : 'no'} |`);
   } else {
@@ -137,13 +145,12 @@ function growthTable(results: BenchResults): string[] {
 }
 
 function citizenTable(results: BenchResults): string[] {
-  const lines = [
-    '| Size | Operation | Variant | Upstream calls / request | p50 ms | p99 ms | req/s | Floor: stub latency |',
-    '|---|---|---|---:|---:|---:|---:|---:|',
-  ];
+  const lines = ['| Size | Operation | Variant | Upstream calls / request | p50 ms | p99 ms | req/s | Floor: stub latency |', '|---|---|---|---:|---:|---:|---:|---:|'];
   for (const size of results.sizes) {
     for (const m of size.measurements.filter((x) => x.upstreamCalls !== undefined)) {
-      lines.push(`| ${size.label} | ${m.operation} | ${m.variant} | ${m.upstreamCalls} | ${fmt(m.p50Ms)} | ${fmt(m.p99Ms)} | ${fmt(m.requestsPerSecond)} | ${results.settings.stubLatencyMs} ms |`);
+      lines.push(
+        `| ${size.label} | ${m.operation} | ${m.variant} | ${m.upstreamCalls} | ${fmt(m.p50Ms)} | ${fmt(m.p99Ms)} | ${fmt(m.requestsPerSecond)} | ${results.settings.stubLatencyMs} ms |`,
+      );
     }
   }
   return lines;
@@ -212,7 +219,10 @@ export function renderChart(results: BenchResults): string {
   ];
   for (let e = xMin; e <= xMax; e += 1) {
     const px = x(10 ** e);
-    out.push(`<line x1="${px}" y1="${plot.top}" x2="${px}" y2="${plot.bottom}" stroke="#ddd"/>`, `<text x="${px}" y="${plot.bottom + 16}" text-anchor="middle">${(10 ** e).toLocaleString('en')}</text>`);
+    out.push(
+      `<line x1="${px}" y1="${plot.top}" x2="${px}" y2="${plot.bottom}" stroke="#ddd"/>`,
+      `<text x="${px}" y="${plot.bottom + 16}" text-anchor="middle">${(10 ** e).toLocaleString('en')}</text>`,
+    );
   }
   for (let e = yMin; e <= yMax; e += 1) {
     const py = y(10 ** e);
@@ -228,17 +238,27 @@ export function renderChart(results: BenchResults): string {
       if (series.length === 0) continue;
       const path = series.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.services).toFixed(1)},${y(p.ms).toFixed(1)}`).join(' ');
       out.push(`<path d="${path}" fill="none" stroke="${colour}" stroke-width="2" stroke-dasharray="${DASH[variant]}"/>`);
-      for (const p of series) out.push(`<circle cx="${x(p.services).toFixed(1)}" cy="${y(p.ms).toFixed(1)}" r="3" fill="${p.m.mode === 'single' ? '#fff' : colour}" stroke="${colour}"/>`);
+      for (const p of series)
+        out.push(`<circle cx="${x(p.services).toFixed(1)}" cy="${y(p.ms).toFixed(1)}" r="3" fill="${p.m.mode === 'single' ? '#fff' : colour}" stroke="${colour}"/>`);
     }
     const ly = plot.top + 8 + index * 18;
-    out.push(`<line x1="${plot.right + 20}" y1="${ly}" x2="${plot.right + 44}" y2="${ly}" stroke="${colour}" stroke-width="2"/>`, `<text x="${plot.right + 50}" y="${ly + 4}">${escapeXml(op.name)}</text>`);
+    out.push(
+      `<line x1="${plot.right + 20}" y1="${ly}" x2="${plot.right + 44}" y2="${ly}" stroke="${colour}" stroke-width="2"/>`,
+      `<text x="${plot.right + 50}" y="${ly + 4}">${escapeXml(op.name)}</text>`,
+    );
   });
   const legendY = plot.top + 8 + results.operations.length * 18 + 12;
   (['shipped', 'naive', 'rest'] as const).forEach((variant, i) => {
     const ly = legendY + i * 18;
-    out.push(`<line x1="${plot.right + 20}" y1="${ly}" x2="${plot.right + 44}" y2="${ly}" stroke="#333" stroke-width="2" stroke-dasharray="${DASH[variant]}"/>`, `<text x="${plot.right + 50}" y="${ly + 4}">${variant === 'rest' ? 'REST floor' : variant}</text>`);
+    out.push(
+      `<line x1="${plot.right + 20}" y1="${ly}" x2="${plot.right + 44}" y2="${ly}" stroke="#333" stroke-width="2" stroke-dasharray="${DASH[variant]}"/>`,
+      `<text x="${plot.right + 50}" y="${ly + 4}">${variant === 'rest' ? 'REST floor' : variant}</text>`,
+    );
   });
-  out.push(`<circle cx="${plot.right + 32}" cy="${legendY + 54}" r="3" fill="#fff" stroke="#333"/>`, `<text x="${plot.right + 50}" y="${legendY + 58}">one request (too slow for load)</text>`);
+  out.push(
+    `<circle cx="${plot.right + 32}" cy="${legendY + 54}" r="3" fill="#fff" stroke="#333"/>`,
+    `<text x="${plot.right + 50}" y="${legendY + 58}">one request (too slow for load)</text>`,
+  );
   out.push('</svg>', '');
   return out.join('\n');
 }

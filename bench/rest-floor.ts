@@ -45,7 +45,6 @@ import { MAX_PAGE_SIZE } from '../src/db/paginate';
 import { BadUserInputError, DatabaseUnavailableError, ErrorCode } from '../src/errors';
 import { directiveIdKey } from '../src/search/fold';
 
-
 /** The bench operations ask for 10 search hits (`search(text: $text, first: 10)`). */
 const SEARCH_HITS = 10;
 
@@ -119,13 +118,16 @@ function currentAgencies(agency: AgencyDocument, agencies: Map<string, AgencyDoc
   }
   const seen = new Set<string>();
   const root: Node = { agency };
-  for (let level = [root]; level.length > 0; ) {
+  for (let level = [root]; level.length > 0;) {
     const next: Node[] = [];
     for (const node of level) {
       const a = node.agency;
       if (!a.dissolvedOn || a.successors.length === 0 || seen.has(a._id)) continue;
       seen.add(a._id);
-      node.successors = pick(agencies, a.successors.map((s) => s.agencyId)).map((s) => ({ agency: s }));
+      node.successors = pick(
+        agencies,
+        a.successors.map((s) => s.agencyId),
+      ).map((s) => ({ agency: s }));
       next.push(...node.successors);
     }
     level = next;
@@ -202,7 +204,13 @@ async function serviceList(db: Collections, req: Request) {
   const directiveId = stringParam(req, 'directiveId');
   const first = intParam(req, 'first');
   const page = await listServices(db, { milestones: { directiveIds: [directiveId] } }, null, { first, max: MAX_PAGE_SIZE });
-  const [totalCount, directives] = await Promise.all([page.count(), byIds(db.directives, page.nodes.flatMap((s) => s.directiveIds))]);
+  const [totalCount, directives] = await Promise.all([
+    page.count(),
+    byIds(
+      db.directives,
+      page.nodes.flatMap((s) => s.directiveIds),
+    ),
+  ]);
   return {
     services: {
       totalCount,
@@ -226,7 +234,10 @@ async function serviceTimeline(db: Collections, req: Request) {
   // same query as the leads; any step of a succession chain they do not cover costs one more round trip.
   const asked = new Set([...leadIds, ...timeline.flatMap((m) => m.leadAgencyTodayIds ?? [])]);
   const [directives, agencies] = await Promise.all([
-    byIds(db.directives, timeline.map((m) => m.directiveId)),
+    byIds(
+      db.directives,
+      timeline.map((m) => m.directiveId),
+    ),
     byIds(db.agencies, asked).then((found) => withSuccessors(db, leadIds, found, asked)),
   ]);
   return {
@@ -269,7 +280,10 @@ async function provinceDashboard(db: Collections, req: Request) {
 
 async function breakdown(db: Collections) {
   const [byLeadAgency, byStatus] = await Promise.all([milestoneBreakdown(db, 'LEAD_AGENCY_TODAY', null), milestoneBreakdown(db, 'STATUS', null)]);
-  const agencies = await byIds(db.agencies, byLeadAgency.flatMap((row) => (row.key === null ? [] : [row.key])));
+  const agencies = await byIds(
+    db.agencies,
+    byLeadAgency.flatMap((row) => (row.key === null ? [] : [row.key])),
+  );
   // Labels as resolvers/Search.ts `BreakdownBucket.label` gives them: an agency's name for agency keys, null for STATUS.
   const bucket = (row: BreakdownRow, label: string | null) => ({ key: row.key, label, count: row.count });
   return {
@@ -311,7 +325,10 @@ export function createRestFloor(db: Collections): express.Express {
   app.get('/rest/service-list', respond(db, serviceList));
   app.get('/rest/service-timeline', respond(db, serviceTimeline));
   app.get('/rest/province-dashboard', respond(db, provinceDashboard));
-  app.get('/rest/breakdown', respond(db, (d) => breakdown(d)));
+  app.get(
+    '/rest/breakdown',
+    respond(db, (d) => breakdown(d)),
+  );
   app.get('/rest/search', respond(db, searchRoute));
   app.use('/rest', (_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'No such REST floor route; see bench/rest-floor.ts.' } });

@@ -188,7 +188,7 @@ async function commandsSent(target: Target): Promise<number> {
  */
 async function settle(target: Target): Promise<void> {
   let last = await databaseActivity(target);
-  for (let quiet = 0; quiet < 3; ) {
+  for (let quiet = 0; quiet < 3;) {
     await new Promise((r) => setTimeout(r, 250));
     const now = await databaseActivity(target);
     quiet = now.running === 0 && now.commands === last.commands ? quiet + 1 : 0;
@@ -204,7 +204,7 @@ async function settle(target: Target): Promise<void> {
  */
 async function waitForIdleDatabase(db: Db): Promise<void> {
   const deadline = Date.now() + 15 * 60_000;
-  for (let fast = 0; fast < 3 && Date.now() < deadline; ) {
+  for (let fast = 0; fast < 3 && Date.now() < deadline;) {
     const started = performance.now();
     await db.collection('provinces').findOne({ _id: '34:01' as unknown as never });
     fast = performance.now() - started < 50 ? fast + 1 : 0;
@@ -222,7 +222,11 @@ interface PreparedRequest {
 function prepare(target: Target, op: BenchOperation, samples: BenchSamples, apiKey: string): PreparedRequest {
   const variables = op.variables(samples);
   if (target.variant === 'rest') {
-    const query = new URLSearchParams(Object.entries(variables).filter(([, v]) => !Array.isArray(v)).map(([k, v]): [string, string] => [k, String(v)]));
+    const query = new URLSearchParams(
+      Object.entries(variables)
+        .filter(([, v]) => !Array.isArray(v))
+        .map(([k, v]): [string, string] => [k, String(v)]),
+    );
     const search = query.toString();
     return { url: `${target.url}/rest/${op.name}${search ? `?${search}` : ''}`, method: 'GET', headers: {}, body: undefined };
   }
@@ -268,7 +272,16 @@ async function checkRequest(request: PreparedRequest, variant: Variant, timeoutM
   }
   if (answer.status !== 200) return { data: undefined, ms, problem: `HTTP ${answer.status}: ${answer.text.slice(0, 200)}` };
   if (variant === 'rest') return { data: body, ms, problem: undefined };
-  return { data: body.data, ms, problem: body.errors?.length ? body.errors.map((e) => e.message).join('; ').slice(0, 300) : undefined };
+  return {
+    data: body.data,
+    ms,
+    problem: body.errors?.length
+      ? body.errors
+          .map((e) => e.message)
+          .join('; ')
+          .slice(0, 300)
+      : undefined,
+  };
 }
 
 async function underLoad(request: PreparedRequest, options: BenchOptions): Promise<{ requests: number; requestsPerSecond: number; p50Ms: number; p99Ms: number; errors: number }> {
@@ -409,16 +422,39 @@ async function benchSize(mongoUri: string, client: MongoClient, stubUrl: string,
 
         let measured: Pick<Measurement, 'mode' | 'requests' | 'requestsPerSecond' | 'p50Ms' | 'p99Ms' | 'errors' | 'note'>;
         if (check.ms > options.loadMaxSeconds * 1000) {
-          measured = { mode: 'single', requests: 1, requestsPerSecond: 1000 / check.ms, p50Ms: check.ms, p99Ms: check.ms, errors: 0, note: `one request took ${(check.ms / 1000).toFixed(1)} s: not put under load` };
+          measured = {
+            mode: 'single',
+            requests: 1,
+            requestsPerSecond: 1000 / check.ms,
+            p50Ms: check.ms,
+            p99Ms: check.ms,
+            errors: 0,
+            note: `one request took ${(check.ms / 1000).toFixed(1)} s: not put under load`,
+          };
         } else {
           const loaded = await underLoad(request, options);
           await settle(target);
           measured =
             loaded.requests > 0
               ? { mode: 'load', ...loaded }
-              : { mode: 'single', requests: 1, requestsPerSecond: 1000 / check.ms, p50Ms: check.ms, p99Ms: check.ms, errors: loaded.errors, note: `no request completed within ${options.durationSeconds} s of load` };
+              : {
+                  mode: 'single',
+                  requests: 1,
+                  requestsPerSecond: 1000 / check.ms,
+                  p50Ms: check.ms,
+                  p99Ms: check.ms,
+                  errors: loaded.errors,
+                  note: `no request completed within ${options.durationSeconds} s of load`,
+                };
         }
-        const measurement: Measurement = { operation: op.name, variant: target.variant, ...measured, databaseCommands, sameJsonAsShipped, ...(upstreamCalls === undefined ? {} : { upstreamCalls }) };
+        const measurement: Measurement = {
+          operation: op.name,
+          variant: target.variant,
+          ...measured,
+          databaseCommands,
+          sameJsonAsShipped,
+          ...(upstreamCalls === undefined ? {} : { upstreamCalls }),
+        };
         result.measurements.push(measurement);
         log(
           `  ${op.name.padEnd(18)} ${target.variant.padEnd(7)} ${measured.mode.padEnd(6)} ${measured.requestsPerSecond.toFixed(1).padStart(8)} req/s  p50 ${measured.p50Ms.toFixed(1)} ms  p99 ${measured.p99Ms.toFixed(1)} ms  ` +
@@ -463,7 +499,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     await client.connect();
     const results: BenchResults = {
       date: new Date().toISOString(),
-      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: `${platform()} ${process.arch}` },
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model ?? 'unknown',
+        memoryGiB: Math.round(totalmem() / 2 ** 30),
+        node: process.version,
+        platform: `${platform()} ${process.arch}`,
+      },
       database: await databaseVersion(client),
       settings: {
         connections: options.connections,
@@ -473,7 +515,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
         upstreamBatchLimit: UPSTREAM_MAX_BATCH,
         seed: options.seed,
       },
-      operations: OPERATIONS.filter((o) => !options.operations || options.operations.includes(o.name)).map(({ name, description, growth, nested }) => ({ name, description, growth, nested })),
+      operations: OPERATIONS.filter((o) => !options.operations || options.operations.includes(o.name)).map(({ name, description, growth, nested }) => ({
+        name,
+        description,
+        growth,
+        nested,
+      })),
       sizes: [],
     };
     for (const services of options.sizes) {

@@ -22,7 +22,6 @@ import { createServer } from '../src/server';
 import { createRestFloor } from './rest-floor';
 import { VARIANTS, type Variant } from './results';
 
-
 /** Long enough for a full scan of the largest catalogue on the local database; the benchmark reports the time. */
 const BENCH_TIMEOUT_MS = 30 * 60_000;
 
@@ -66,7 +65,8 @@ async function main(): Promise<void> {
   process.stdin.on('end', () => process.exit(0));
 }
 
-if (require.main === module) main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+if (require.main === module)
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });

@@ -67,7 +67,15 @@ function ViewSwitch({ view, onChange, analysis }: { view: ResultView; onChange: 
   return (
     <div className="ide-view-switch" role="tablist" aria-label="Show the result as">
       {choices.map(([choice, label]) => (
-        <button key={choice} type="button" role="tab" aria-selected={view === choice} data-view={choice} className={view === choice ? 'active' : ''} onClick={() => onChange(choice)}>
+        <button
+          key={choice}
+          type="button"
+          role="tab"
+          aria-selected={view === choice}
+          data-view={choice}
+          className={view === choice ? 'active' : ''}
+          onClick={() => onChange(choice)}
+        >
           {label}
         </button>
       ))}

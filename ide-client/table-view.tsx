@@ -141,7 +141,11 @@ export function TableView({ lists, run, exportUrl }: { lists: ResultList[]; run:
   const [chosenPath, setChosenPath] = useState<string>();
   const chosen = lists.find((list) => list.path === chosenPath) ?? lists[0];
   if (!chosen) {
-    return <p className="ide-results-empty">No list of objects in this result. The table shows lists such as <code>milestones {'{ nodes { … } }'}</code> or <code>milestoneBreakdown {'{ key count }'}</code>.</p>;
+    return (
+      <p className="ide-results-empty">
+        No list of objects in this result. The table shows lists such as <code>milestones {'{ nodes { … } }'}</code> or <code>milestoneBreakdown {'{ key count }'}</code>.
+      </p>
+    );
   }
   return (
     <div className="ide-table-view">

@@ -62,11 +62,7 @@ function readManifest() {
 }
 
 function isUpToDate(manifest, inputsHash) {
-  return (
-    manifest !== undefined &&
-    manifest.inputsHash === inputsHash &&
-    Object.values(manifest.files ?? {}).every((file) => fs.existsSync(path.join(assetsDir, file)))
-  );
+  return manifest !== undefined && manifest.inputsHash === inputsHash && Object.values(manifest.files ?? {}).every((file) => fs.existsSync(path.join(assetsDir, file)));
 }
 
 /**
@@ -75,7 +71,8 @@ function isUpToDate(manifest, inputsHash) {
  * namespaces, links in React's minified error messages, documentation links inside strings),
  * so for scripts this reports the hosts and rejects only known resource hosts.
  */
-const RESOURCE_HOSTS = /fonts\.googleapis\.com|fonts\.gstatic\.com|unpkg\.com|cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|esm\.sh|skypack|google-analytics|googletagmanager|sentry|segment\.(io|com)|apollographql\.com/i;
+const RESOURCE_HOSTS =
+  /fonts\.googleapis\.com|fonts\.gstatic\.com|unpkg\.com|cdn\.jsdelivr\.net|cdnjs\.cloudflare\.com|esm\.sh|skypack|google-analytics|googletagmanager|sentry|segment\.(io|com)|apollographql\.com/i;
 
 function checkOffline(file, text) {
   const problems = [];
@@ -99,7 +96,15 @@ function checkOffline(file, text) {
  * gateway, only the subsets the page's text needs (unicode-range).
  */
 /** Google Fonts' subset names, told apart by the first range of each face's unicode-range. */
-const SUBSETS = { 'U+460-52F': 'cyrillic-ext', 'U+400-45F': 'cyrillic', 'U+1F??': 'greek-ext', 'U+370-3FF': 'greek', 'U+102-103': 'vietnamese', 'U+100-24F': 'latin-ext', 'U+??': 'latin' };
+const SUBSETS = {
+  'U+460-52F': 'cyrillic-ext',
+  'U+400-45F': 'cyrillic',
+  'U+1F??': 'greek-ext',
+  'U+370-3FF': 'greek',
+  'U+102-103': 'vietnamese',
+  'U+100-24F': 'latin-ext',
+  'U+??': 'latin',
+};
 
 function subsetOf(face) {
   const firstRange = /unicode-range:\s*([^,;}]+)/i.exec(face)?.[1]?.trim().toUpperCase();
@@ -140,7 +145,9 @@ function extractInlineFonts(scratchDir) {
  * graphiql-explorer reads (`_graphql.<name>` in its Babel output), so graphql stays ESM.
  */
 function graphqlForExplorer() {
-  const explorerDir = path.dirname(require.resolve('graphiql-explorer/package.json', { paths: [path.dirname(require.resolve('@graphiql/plugin-explorer/package.json', { paths: [root] }))] }));
+  const explorerDir = path.dirname(
+    require.resolve('graphiql-explorer/package.json', { paths: [path.dirname(require.resolve('@graphiql/plugin-explorer/package.json', { paths: [root] }))] }),
+  );
   const source = fs.readFileSync(path.join(explorerDir, 'dist', 'Explorer.js'), 'utf8');
   const names = [...new Set([...source.matchAll(/\b_graphql\.([A-Za-z_$][\w$]*)/g)].map((match) => match[1]))].sort();
   if (names.length === 0) throw new Error('graphiql-explorer no longer reads graphql as `_graphql.<name>`: review graphqlForExplorer in scripts/build-ide.js');

@@ -138,7 +138,14 @@ interface Topic {
 }
 
 const LICENCE = ['Cấp', 'Cấp lại', 'Gia hạn', 'Điều chỉnh', 'Thu hồi'];
-const t = (object: string, actions: readonly string[], ministry: string, department: string | null, audience: Audience, domain: string): Topic => ({ object, actions, ministry, department, audience, domain });
+const t = (object: string, actions: readonly string[], ministry: string, department: string | null, audience: Audience, domain: string): Topic => ({
+  object,
+  actions,
+  ministry,
+  department,
+  audience,
+  domain,
+});
 const TOPICS: readonly Topic[] = [
   t('giấy phép lái xe', ['Cấp', 'Cấp lại', 'Cấp đổi', 'Thu hồi'], 'bo-giao-thong-van-tai', 'giao-thong-van-tai', 'PERSON', 'đường bộ'),
   t('giấy phép xây dựng', LICENCE, 'bo-xay-dung', 'xay-dung', 'PERSON', 'xây dựng'),
@@ -165,7 +172,14 @@ const TOPICS: readonly Topic[] = [
   t('tham gia bảo hiểm xã hội tự nguyện', ['Đăng ký'], 'bao-hiem-xa-hoi-viet-nam', null, 'PERSON', 'bảo hiểm xã hội'),
   t('trợ cấp thất nghiệp', ['Giải quyết hưởng', 'Chuyển nơi hưởng', 'Tạm dừng hưởng'], 'bo-lao-dong-thuong-binh-va-xa-hoi', 'lao-dong-thuong-binh-va-xa-hoi', 'PERSON', 'việc làm'),
   t('chế độ thai sản', ['Giải quyết hưởng'], 'bao-hiem-xa-hoi-viet-nam', null, 'PERSON', 'bảo hiểm xã hội'),
-  t('trợ cấp xã hội hằng tháng', ['Giải quyết hưởng', 'Điều chỉnh mức hưởng', 'Thôi hưởng'], 'bo-lao-dong-thuong-binh-va-xa-hoi', 'lao-dong-thuong-binh-va-xa-hoi', 'PERSON', 'bảo trợ xã hội'),
+  t(
+    'trợ cấp xã hội hằng tháng',
+    ['Giải quyết hưởng', 'Điều chỉnh mức hưởng', 'Thôi hưởng'],
+    'bo-lao-dong-thuong-binh-va-xa-hoi',
+    'lao-dong-thuong-binh-va-xa-hoi',
+    'PERSON',
+    'bảo trợ xã hội',
+  ),
   t('trợ cấp mai táng', ['Giải quyết', 'Chi trả'], 'bo-lao-dong-thuong-binh-va-xa-hoi', 'lao-dong-thuong-binh-va-xa-hoi', 'PERSON', 'bảo trợ xã hội'),
   t('hỗ trợ đất ở, nhà ở cho hộ đồng bào dân tộc thiểu số', ['Giải quyết'], 'uy-ban-dan-toc', null, 'PERSON', 'công tác dân tộc'),
   t('lệ phí trước bạ nhà, đất', ['Khai, nộp'], 'bo-tai-chinh', 'tai-chinh', 'PERSON', 'thuế'),
@@ -173,16 +187,51 @@ const TOPICS: readonly Topic[] = [
   t('viện phí', ['Thanh toán'], 'bo-y-te', 'y-te', 'PERSON', 'khám bệnh, chữa bệnh'),
   t('tiền phạt vi phạm hành chính về trật tự, an toàn giao thông', ['Nộp'], 'bo-cong-an', null, 'PERSON', 'xử lý vi phạm hành chính'),
   t('học phí', ['Thanh toán'], 'bo-giao-duc-va-dao-tao', 'giao-duc-va-dao-tao', 'PERSON', 'giáo dục'),
-  t('giấy chứng nhận đăng ký doanh nghiệp', ['Cấp', 'Cấp lại', 'Điều chỉnh', 'Thu hồi'], 'bo-ke-hoach-va-dau-tu', 'ke-hoach-va-dau-tu', 'BUSINESS', 'thành lập và hoạt động doanh nghiệp'),
+  t(
+    'giấy chứng nhận đăng ký doanh nghiệp',
+    ['Cấp', 'Cấp lại', 'Điều chỉnh', 'Thu hồi'],
+    'bo-ke-hoach-va-dau-tu',
+    'ke-hoach-va-dau-tu',
+    'BUSINESS',
+    'thành lập và hoạt động doanh nghiệp',
+  ),
   t('giấy chứng nhận đăng ký đầu tư', ['Cấp', 'Điều chỉnh', 'Thu hồi'], 'bo-ke-hoach-va-dau-tu', 'ke-hoach-va-dau-tu', 'BUSINESS', 'đầu tư'),
-  t('hộ kinh doanh', ['Đăng ký thành lập', 'Đăng ký thay đổi nội dung đăng ký', 'Tạm ngừng kinh doanh của'], 'bo-ke-hoach-va-dau-tu', 'ke-hoach-va-dau-tu', 'BUSINESS', 'hộ kinh doanh'),
+  t(
+    'hộ kinh doanh',
+    ['Đăng ký thành lập', 'Đăng ký thay đổi nội dung đăng ký', 'Tạm ngừng kinh doanh của'],
+    'bo-ke-hoach-va-dau-tu',
+    'ke-hoach-va-dau-tu',
+    'BUSINESS',
+    'hộ kinh doanh',
+  ),
   t('giấy phép kinh doanh vận tải bằng xe ô tô', ['Cấp', 'Cấp lại', 'Thu hồi'], 'bo-giao-thong-van-tai', 'giao-thong-van-tai', 'BUSINESS', 'vận tải'),
   t('giấy phép môi trường', ['Cấp', 'Cấp đổi', 'Điều chỉnh', 'Cấp lại'], 'bo-tai-nguyen-va-moi-truong', 'tai-nguyen-va-moi-truong', 'BUSINESS', 'môi trường'),
   t('giấy phép khai thác tài nguyên nước', ['Cấp', 'Gia hạn', 'Điều chỉnh', 'Cấp lại'], 'bo-tai-nguyen-va-moi-truong', 'tai-nguyen-va-moi-truong', 'BUSINESS', 'tài nguyên nước'),
-  t('giấy phép lao động cho người lao động nước ngoài', ['Cấp', 'Cấp lại', 'Gia hạn', 'Thu hồi'], 'bo-lao-dong-thuong-binh-va-xa-hoi', 'lao-dong-thuong-binh-va-xa-hoi', 'BUSINESS', 'việc làm'),
-  t('giấy phép hoạt động dịch vụ việc làm', ['Cấp', 'Cấp lại', 'Gia hạn', 'Thu hồi'], 'bo-lao-dong-thuong-binh-va-xa-hoi', 'lao-dong-thuong-binh-va-xa-hoi', 'BUSINESS', 'việc làm'),
+  t(
+    'giấy phép lao động cho người lao động nước ngoài',
+    ['Cấp', 'Cấp lại', 'Gia hạn', 'Thu hồi'],
+    'bo-lao-dong-thuong-binh-va-xa-hoi',
+    'lao-dong-thuong-binh-va-xa-hoi',
+    'BUSINESS',
+    'việc làm',
+  ),
+  t(
+    'giấy phép hoạt động dịch vụ việc làm',
+    ['Cấp', 'Cấp lại', 'Gia hạn', 'Thu hồi'],
+    'bo-lao-dong-thuong-binh-va-xa-hoi',
+    'lao-dong-thuong-binh-va-xa-hoi',
+    'BUSINESS',
+    'việc làm',
+  ),
   t('giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm', ['Cấp', 'Cấp lại'], 'bo-y-te', 'y-te', 'BUSINESS', 'an toàn thực phẩm'),
-  t('giấy phép thiết lập trang thông tin điện tử tổng hợp', ['Cấp', 'Sửa đổi, bổ sung', 'Gia hạn', 'Cấp lại'], 'bo-thong-tin-va-truyen-thong', 'thong-tin-va-truyen-thong', 'BUSINESS', 'thông tin điện tử'),
+  t(
+    'giấy phép thiết lập trang thông tin điện tử tổng hợp',
+    ['Cấp', 'Sửa đổi, bổ sung', 'Gia hạn', 'Cấp lại'],
+    'bo-thong-tin-va-truyen-thong',
+    'thong-tin-va-truyen-thong',
+    'BUSINESS',
+    'thông tin điện tử',
+  ),
   t('giấy phép bưu chính', ['Cấp', 'Sửa đổi, bổ sung', 'Cấp lại'], 'bo-thong-tin-va-truyen-thong', 'thong-tin-va-truyen-thong', 'BUSINESS', 'bưu chính'),
   t('giấy phép bán lẻ sản phẩm rượu', ['Cấp', 'Cấp sửa đổi, bổ sung', 'Cấp lại'], 'bo-cong-thuong', 'cong-thuong', 'BUSINESS', 'lưu thông hàng hóa'),
   t('giấy chứng nhận đủ điều kiện kinh doanh xăng dầu', ['Cấp', 'Cấp lại', 'Điều chỉnh'], 'bo-cong-thuong', 'cong-thuong', 'BUSINESS', 'xăng dầu'),
@@ -190,12 +239,28 @@ const TOPICS: readonly Topic[] = [
   t('thuế lần đầu', ['Đăng ký'], 'bo-tai-chinh', 'tai-chinh', 'BUSINESS', 'thuế'),
   t('hoàn thuế giá trị gia tăng', ['Giải quyết'], 'bo-tai-chinh', 'tai-chinh', 'BUSINESS', 'thuế'),
   t('giấy chứng nhận cơ sở an toàn dịch bệnh động vật', ['Cấp', 'Cấp lại'], 'bo-nong-nghiep-va-phat-trien-nong-thon', 'nong-nghiep-va-phat-trien-nong-thon', 'BUSINESS', 'thú y'),
-  t('giấy chứng nhận đăng ký hoạt động giáo dục nghề nghiệp', ['Cấp', 'Cấp lại', 'Điều chỉnh'], 'bo-lao-dong-thuong-binh-va-xa-hoi', 'lao-dong-thuong-binh-va-xa-hoi', 'BUSINESS', 'giáo dục nghề nghiệp'),
+  t(
+    'giấy chứng nhận đăng ký hoạt động giáo dục nghề nghiệp',
+    ['Cấp', 'Cấp lại', 'Điều chỉnh'],
+    'bo-lao-dong-thuong-binh-va-xa-hoi',
+    'lao-dong-thuong-binh-va-xa-hoi',
+    'BUSINESS',
+    'giáo dục nghề nghiệp',
+  ),
 ];
 
 const QUALIFIERS: Record<Audience, readonly string[]> = {
   PERSON: ['', '', 'tại cấp xã', 'tại cấp huyện', 'tại cấp tỉnh', 'trường hợp thay đổi thông tin', 'đối với người đang cư trú ở nước ngoài', 'trực tuyến toàn trình'],
-  BUSINESS: ['', '', 'đối với doanh nghiệp', 'đối với hợp tác xã', 'đối với doanh nghiệp có vốn đầu tư nước ngoài', 'đối với doanh nghiệp nhỏ và vừa', 'tại cấp tỉnh', 'trường hợp thay đổi thông tin'],
+  BUSINESS: [
+    '',
+    '',
+    'đối với doanh nghiệp',
+    'đối với hợp tác xã',
+    'đối với doanh nghiệp có vốn đầu tư nước ngoài',
+    'đối với doanh nghiệp nhỏ và vừa',
+    'tại cấp tỉnh',
+    'trường hợp thay đổi thông tin',
+  ],
 };
 const SECTIONS: Record<Audience, string> = {
   PERSON: 'I. NHÓM DỊCH VỤ CÔNG THIẾT YẾU CỦA CÁ NHÂN',
@@ -235,7 +300,10 @@ const MINISTRY_ISSUERS: ReadonlyArray<[string, string]> = [
 const FIRST_DAY = '2019-01-01';
 const LAST_DAY = '2026-09-30';
 
-const slug = (text: string): string => foldVietnamese(text).replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (text: string): string =>
+  foldVietnamese(text)
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 const DAY_MS = 86_400_000;
 const isoDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 const dayOf = (iso: string): number => Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)) - 1, Number(iso.slice(8, 10))) / DAY_MS;
@@ -272,7 +340,8 @@ interface DirectiveInfo {
  */
 export function generateSyntheticCatalogue(options: SyntheticOptions, real: SeedData): SyntheticCatalogue {
   const { services: total, seed } = options;
-  if (!Number.isInteger(total) || total < 1 || total > SYNTHETIC_MAX_SERVICES) throw new RangeError(`services must be a whole number from 1 to ${SYNTHETIC_MAX_SERVICES}, got ${total}`);
+  if (!Number.isInteger(total) || total < 1 || total > SYNTHETIC_MAX_SERVICES)
+    throw new RangeError(`services must be a whole number from 1 to ${SYNTHETIC_MAX_SERVICES}, got ${total}`);
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`seed must be a whole number from 0 to ${0xffffffff}, got ${seed}`);
   const sourceItem = (what: string): { file: string; item: string } => ({ file: SYNTHETIC_SOURCE_FILE, item: `seed=${seed} ${what}` });
 
@@ -302,7 +371,14 @@ export function generateSyntheticCatalogue(options: SyntheticOptions, real: Seed
       const name = `${department.name} ${where}`;
       if (realNames.has(foldVietnamese(name))) continue;
       const id = `syn-${slug(name)}`;
-      agencies.push({ id, name, aliases: [], kind: 'PROVINCIAL_DEPARTMENT', provinceCode: province.code, sources: [sourceItem(`provincial department ${department.key} ${province.code}`)] });
+      agencies.push({
+        id,
+        name,
+        aliases: [],
+        kind: 'PROVINCIAL_DEPARTMENT',
+        provinceCode: province.code,
+        sources: [sourceItem(`provincial department ${department.key} ${province.code}`)],
+      });
       departmentNames.set(id, name);
       departmentId.set(`${department.key}|${province.code}`, id);
     }
@@ -333,7 +409,11 @@ export function generateSyntheticCatalogue(options: SyntheticOptions, real: Seed
       title = `Phê duyệt danh mục dịch vụ công trực tuyến tích hợp, cung cấp trên Cổng Dịch vụ công quốc gia năm ${year} (đợt ${directiveRandom.int(1, 4)})`;
     } else if (kind === 'CONG_VAN') {
       [issuer, symbol] = ['van-phong-chinh-phu', 'VPCP-KSTT'];
-      title = directiveRandom.pick(['V/v đôn đốc tái cấu trúc quy trình, cung cấp dịch vụ công trực tuyến toàn trình', 'V/v tình hình triển khai dịch vụ công trực tuyến trên Cổng Dịch vụ công quốc gia', 'V/v đẩy nhanh tiến độ tích hợp, cung cấp dịch vụ công trực tuyến']);
+      title = directiveRandom.pick([
+        'V/v đôn đốc tái cấu trúc quy trình, cung cấp dịch vụ công trực tuyến toàn trình',
+        'V/v tình hình triển khai dịch vụ công trực tuyến trên Cổng Dịch vụ công quốc gia',
+        'V/v đẩy nhanh tiến độ tích hợp, cung cấp dịch vụ công trực tuyến',
+      ]);
     } else if (kind === 'BAO_CAO') {
       [issuer, symbol] = ['van-phong-chinh-phu', 'BC-VPCP'];
       title = `Báo cáo tình hình cung cấp dịch vụ công trực tuyến tháng ${Number(date.slice(5, 7))}/${year}`;
@@ -544,11 +624,23 @@ export function generateSyntheticCatalogue(options: SyntheticOptions, real: Seed
       switch (random.weighted([0.45, 0.25, 0.15, 0.15])) {
         case 0: {
           const codes = random.sample(oldCodes, random.int(3, 60));
-          return { text: `Đã hoàn thành ${codes.length}/63 địa phương, gồm: ${namesOf(codes)}`, asOf, state, counts: [{ done: codes.length, total: 63, unit }], doneProvinceCodes: codes };
+          return {
+            text: `Đã hoàn thành ${codes.length}/63 địa phương, gồm: ${namesOf(codes)}`,
+            asOf,
+            state,
+            counts: [{ done: codes.length, total: 63, unit }],
+            doneProvinceCodes: codes,
+          };
         }
         case 1: {
           const codes = random.sample(oldCodes, random.int(1, 5));
-          return { text: `Còn ${pad2(codes.length)} địa phương chưa hoàn thành: ${namesOf(codes)}`, asOf, state, counts: [{ done: 63 - codes.length, total: 63, unit }], pendingProvinceCodes: codes };
+          return {
+            text: `Còn ${pad2(codes.length)} địa phương chưa hoàn thành: ${namesOf(codes)}`,
+            asOf,
+            state,
+            counts: [{ done: 63 - codes.length, total: 63, unit }],
+            pendingProvinceCodes: codes,
+          };
         }
         case 2: {
           const codes = random.sample(oldCodes, random.int(1, 7));
@@ -667,6 +759,17 @@ export class SyntheticSampler {
       byString,
     );
 
-    return { directiveId, directiveMilestones, serviceId, serviceMilestones, provinceCode, provinceProgressMilestones, searchText, searchTextServices, leadAgencyId, leadAgencyMilestones };
+    return {
+      directiveId,
+      directiveMilestones,
+      serviceId,
+      serviceMilestones,
+      provinceCode,
+      provinceProgressMilestones,
+      searchText,
+      searchTextServices,
+      leadAgencyId,
+      leadAgencyMilestones,
+    };
   }
 }

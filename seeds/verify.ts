@@ -52,7 +52,13 @@ const WORD = /[\p{L}\p{M}\p{N}]+|[^\s\p{L}\p{M}\p{N}]/gu;
 
 /** Text as compared: NFC, stray HTML tags and markdown emphasis dropped. */
 function wordsOf(text: string): string[] {
-  return text.normalize('NFC').replace(/<[^>]+>/g, ' ').replace(/\*+/g, ' ').match(WORD) ?? [];
+  return (
+    text
+      .normalize('NFC')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/\*+/g, ' ')
+      .match(WORD) ?? []
+  );
 }
 
 /** Whole-word runs: the needle as consecutive words of the haystack. */
@@ -96,7 +102,14 @@ function sourceReader(sourceDir: string, margin: number): WindowOf {
   const linesOf = (file: string): Token[][] | null => {
     if (!files.has(file)) {
       const path = join(sourceDir, file);
-      files.set(file, existsSync(path) ? readFileSync(path, 'utf8').split('\n').map((line, i) => wordsOf(line).map((word) => ({ word, line: i }))) : null);
+      files.set(
+        file,
+        existsSync(path)
+          ? readFileSync(path, 'utf8')
+              .split('\n')
+              .map((line, i) => wordsOf(line).map((word) => ({ word, line: i })))
+          : null,
+      );
     }
     return files.get(file) ?? null;
   };
@@ -139,18 +152,22 @@ function milestoneChecks(m: SeedMilestone): TextCheck[] {
     [`status.counts[${i}]`, `${c.done}/${c.total} ${c.unit}`],
     [`status.counts[${i}].percentText`, c.percentText],
   ]);
-  return fieldChecks(`milestone ${m.id}`, [rowPlace(m.source, corrections)], [
-    ['nameAsPrinted', m.nameAsPrinted],
-    ['levelText', m.levelText],
-    ['leadText', m.leadText],
-    ['coordinatingText', m.coordinatingText],
-    ['localityText', m.localityText],
-    ['due.text', m.due?.text],
-    ['status.text', m.status?.text],
-    ...counts,
-    ['section', m.section, file],
-    ['group', m.group, file],
-  ]);
+  return fieldChecks(
+    `milestone ${m.id}`,
+    [rowPlace(m.source, corrections)],
+    [
+      ['nameAsPrinted', m.nameAsPrinted],
+      ['levelText', m.levelText],
+      ['leadText', m.leadText],
+      ['coordinatingText', m.coordinatingText],
+      ['localityText', m.localityText],
+      ['due.text', m.due?.text],
+      ['status.text', m.status?.text],
+      ...counts,
+      ['section', m.section, file],
+      ['group', m.group, file],
+    ],
+  );
 }
 
 /**
@@ -171,11 +188,15 @@ function directiveChecks(d: SeedDirective): TextCheck[] {
     ['signer.capacity', d.signer?.capacity],
   ]);
   const tasks = d.tasks.flatMap((t) =>
-    fieldChecks(`${record} task ${t.number}`, [rowPlace(t.source, corrections)], [
-      ['text', t.text],
-      ['addresseeText', t.addresseeText],
-      ['due.text', t.due?.text],
-    ]),
+    fieldChecks(
+      `${record} task ${t.number}`,
+      [rowPlace(t.source, corrections)],
+      [
+        ['text', t.text],
+        ['addresseeText', t.addresseeText],
+        ['due.text', t.due?.text],
+      ],
+    ),
   );
   const cites = d.cites.flatMap((c) => fieldChecks(record, [rowPlace(c.source, corrections)], [[`cites[${c.directiveId}].context`, c.context]]));
   const citedAs = (d.citedAs ?? []).flatMap((c) => fieldChecks(record, [rowPlace(c.source, corrections)], [[`citedAs[${c.byDirectiveId}].text`, c.text]]));
@@ -210,7 +231,10 @@ function dateProblems(data: SeedData): { dates: number; problems: string[] } {
   const problems = dues.flatMap(([record, due]) => dueProblems(record, due));
   for (const m of data.milestones) {
     const said = isCarriedOver(m.due?.text ?? '');
-    if (m.carriedOver !== said) problems.push(`milestone ${m.id} carriedOver: ${m.carriedOver}, but its deadline ${m.due ? `"${short(m.due.text)}"` : '(none)'} ${said ? 'says' : 'does not say'} "chuyển tiếp"`);
+    if (m.carriedOver !== said)
+      problems.push(
+        `milestone ${m.id} carriedOver: ${m.carriedOver}, but its deadline ${m.due ? `"${short(m.due.text)}"` : '(none)'} ${said ? 'says' : 'does not say'} "chuyển tiếp"`,
+      );
   }
   return { dates: dues.filter(([, due]) => due).length, problems };
 }

@@ -40,8 +40,27 @@ export async function startOwnStack(options: { env: Env; config: GatewayConfig; 
   const catalogue = await startCatalogueSubgraph({ config: { ...readCatalogueConfig(env), ...local }, secret, uri, log: log.child({ component: 'catalogue' }), registry });
   const population = await startPopulationSubgraph({ config: { ...readPopulationConfig(env), ...local }, secret, uri, log: log.child({ component: 'population' }), registry });
   const keysClient = new MongoClient(uri, { serverSelectionTimeoutMS: config.database.dbRequestTimeoutMs, appName: 'dvc-gateway-keys' });
-  const source = new SupergraphSource({ kind: 'subgraphs', subgraphs: [{ name: 'catalogue', url: catalogue.url }, { name: 'population', url: population.url }] }, secret, config.subgraphTimeoutMs, log);
-  const gateway = await startGateway({ config, source, secret, keys: mongoKeyStore(keysClient.db(config.database.databaseName)), log, registry, rateLimitStore: options.rateLimitStore });
+  const source = new SupergraphSource(
+    {
+      kind: 'subgraphs',
+      subgraphs: [
+        { name: 'catalogue', url: catalogue.url },
+        { name: 'population', url: population.url },
+      ],
+    },
+    secret,
+    config.subgraphTimeoutMs,
+    log,
+  );
+  const gateway = await startGateway({
+    config,
+    source,
+    secret,
+    keys: mongoKeyStore(keysClient.db(config.database.databaseName)),
+    log,
+    registry,
+    rateLimitStore: options.rateLimitStore,
+  });
   const closeBehind = async (): Promise<void> => {
     await catalogue.close();
     await population.close();

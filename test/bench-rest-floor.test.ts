@@ -20,7 +20,10 @@ const operation = (name: string): BenchOperation => {
 const SAMPLE_SETS: Array<[string, BenchSamples]> = [
   ['curated', CURATED_SAMPLES],
   ['2348/VPCP-KSTT, Hà Nội, "thue"', { directiveId: '2348/VPCP-KSTT', serviceId: 'svc-2348-II.03', provinceCode: '01', searchText: 'thue', leadAgencyId: 'bo-cong-an' }],
-  ['206/qđ-ttg (phases), a service led by a ministry split three ways', { directiveId: '206/qđ-ttg', serviceId: 'svc-406-30', provinceCode: '08', searchText: 'Bộ Công an', leadAgencyId: 'bo-cong-an' }],
+  [
+    '206/qđ-ttg (phases), a service led by a ministry split three ways',
+    { directiveId: '206/qđ-ttg', serviceId: 'svc-406-30', provinceCode: '08', searchText: 'Bộ Công an', leadAgencyId: 'bo-cong-an' },
+  ],
   ['an undated report, a row with two leads', { directiveId: 'BC-VPCP-2024-05', serviceId: 'svc-406-18', provinceCode: '91', searchText: 'ket hon', leadAgencyId: 'bo-cong-an' }],
 ];
 
@@ -39,7 +42,11 @@ const ROUND_TRIPS: Record<string, { commands: string[]; levels: number }> = {
 
 /** The REST URL of an operation, built from its variables as bench/run.ts builds it (array variables are not sent). */
 function restPath(op: BenchOperation, variables: Record<string, unknown>): string {
-  const query = new URLSearchParams(Object.entries(variables).filter(([, v]) => !Array.isArray(v)).map(([k, v]): [string, string] => [k, String(v)]));
+  const query = new URLSearchParams(
+    Object.entries(variables)
+      .filter(([, v]) => !Array.isArray(v))
+      .map(([k, v]): [string, string] => [k, String(v)]),
+  );
   const search = query.toString();
   return `/rest/${op.name}${search ? `?${search}` : ''}`;
 }

@@ -29,7 +29,20 @@ const PREFIX = `benchtest_${process.pid}_`;
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'bench-test-'));
     results = await runBench({
-      ...parseBenchArgs(['--sizes', '0,50', '--duration', '1', '--budget-seconds', '900', '--connections', '2', '--out', outDir, '--operations', MEASURED.map((op) => op.name).join(',')]),
+      ...parseBenchArgs([
+        '--sizes',
+        '0,50',
+        '--duration',
+        '1',
+        '--budget-seconds',
+        '900',
+        '--connections',
+        '2',
+        '--out',
+        outDir,
+        '--operations',
+        MEASURED.map((op) => op.name).join(','),
+      ]),
       databasePrefix: PREFIX,
       mongoUri: testDatabaseUri(),
     });
@@ -38,7 +51,11 @@ const PREFIX = `benchtest_${process.pid}_`;
   afterAll(async () => {
     await rm(outDir, { recursive: true, force: true });
     const client = new MongoClient(testDatabaseUri());
-    for (const size of results?.sizes ?? []) await client.db(size.database).dropDatabase().catch(() => undefined);
+    for (const size of results?.sizes ?? [])
+      await client
+        .db(size.database)
+        .dropDatabase()
+        .catch(() => undefined);
     await client.close();
   });
 

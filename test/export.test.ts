@@ -39,7 +39,10 @@ describe('CSV export', () => {
   it('exports a plain list at a nested path, and works by GET for links', async () => {
     const query = '{ directive(id: "206/QĐ-TTg") { milestones { item carriedOver } } }';
     const response = await fetch(`${url}/graphql/export.csv?${new URLSearchParams({ query, path: 'directive.milestones' })}`);
-    const lines = (await response.text()).replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    const lines = (await response.text())
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]).toBe('item,carriedOver');
     expect(lines[1]).toBe('01,true');
     expect(lines).toHaveLength(1 + 28 + 40);
@@ -97,7 +100,10 @@ describe('CSV export', () => {
       const response = await fetch(`${bigUrl}/graphql/export.csv`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: 'query ($after: String, $first: Int) { milestones(first: $first, after: $after) { nodes { id nameAsPrinted due { text } } pageInfo { hasNextPage endCursor } } }', path: 'milestones' }),
+        body: JSON.stringify({
+          query: 'query ($after: String, $first: Int) { milestones(first: $first, after: $after) { nodes { id nameAsPrinted due { text } } pageInfo { hasNextPage endCursor } } }',
+          path: 'milestones',
+        }),
       });
       let newlines = 0;
       let chunks = 0;

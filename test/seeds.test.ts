@@ -19,7 +19,12 @@ function sourceLines(file: string): string[] {
 function sourceWindow(file: string, lines: string, margin = 2): string {
   const [from, to = from] = lines.split('-').map(Number);
   const all = sourceLines(file);
-  return foldVietnamese(all.slice(Math.max(0, (from ?? 1) - 1 - margin), (to ?? 1) + margin).join(' ').replace(/<[^>]+>/g, ' '));
+  return foldVietnamese(
+    all
+      .slice(Math.max(0, (from ?? 1) - 1 - margin), (to ?? 1) + margin)
+      .join(' ')
+      .replace(/<[^>]+>/g, ' '),
+  );
 }
 
 describe('curated seed data', () => {
@@ -55,11 +60,19 @@ describe('curated seed data', () => {
   it('holds every row of every appendix, in document order', () => {
     const counts = (id: string) => ({ top: rowsOf(id).filter((m) => !m.parentId).length, children: rowsOf(id).filter((m) => m.parentId).length });
     expect(counts('2348/VPCP-KSTT')).toEqual({ top: 9 + 19, children: 5 });
-    expect(rowsOf('2348/VPCP-KSTT').filter((m) => m.parentId).map((m) => m.item)).toEqual(['II.10.1', 'II.10.2', 'II.11.1', 'II.11.2', 'II.11.3']);
+    expect(
+      rowsOf('2348/VPCP-KSTT')
+        .filter((m) => m.parentId)
+        .map((m) => m.item),
+    ).toEqual(['II.10.1', 'II.10.2', 'II.11.1', 'II.11.2', 'II.11.3']);
     expect(counts('BC-VPCP-2024-05')).toEqual({ top: 11, children: 0 });
     expect(counts('206/QĐ-TTg').top).toBe(28);
     // Items 15–28 of 206 have dated phases; 01–14 do not.
-    const phased = new Set(rowsOf('206/QĐ-TTg').filter((m) => m.parentId).map((m) => row(m.parentId!).item));
+    const phased = new Set(
+      rowsOf('206/QĐ-TTg')
+        .filter((m) => m.parentId)
+        .map((m) => row(m.parentId!).item),
+    );
     expect([...phased].sort()).toEqual(Array.from({ length: 14 }, (_, i) => String(i + 15)));
     for (const id of ['406/QĐ-TTg', '2348/VPCP-KSTT', 'BC-VPCP-2024-05', '206/QĐ-TTg']) {
       expect(rowsOf(id).map((m) => m.order)).toEqual(rowsOf(id).map((_, i) => i + 1));
@@ -81,7 +94,9 @@ describe('curated seed data', () => {
 
   it('states carriedOver on every row, true exactly for the rows whose deadline says the task is carried over', () => {
     expect(data.milestones.filter((m) => m.carriedOver).map((m) => m.id)).toEqual([
-      '406/QĐ-TTg#12', '406/QĐ-TTg#13', '406/QĐ-TTg#16',
+      '406/QĐ-TTg#12',
+      '406/QĐ-TTg#13',
+      '406/QĐ-TTg#16',
       ...['01', '02', '03', '04', '05', '06', '07', '08'].map((item) => `206/QĐ-TTg#${item}`),
     ]);
     const { carriedOver: _omitted, ...withoutIt } = row('2348/VPCP-KSTT#II.05');
@@ -115,7 +130,10 @@ describe('curated seed data', () => {
     // Dated phases: their agency cells are merged with their row's.
     expect(data.milestones.filter((m) => m.id.includes('@') && (m.leadText ?? m.coordinatingText ?? m.localityText) !== undefined)).toEqual([]);
     expect(row('206/QĐ-TTg#13').coordinatingText).toMatch(/^Bộ Công an, Ủy ban nhân dân tỉnh/);
-    expect(row('2348/VPCP-KSTT#II.09')).toMatchObject({ leadText: 'Bộ Tư pháp chủ trì, phối hợp với Bộ Công an', coordinatingAgencyIds: ['bo-cong-an', 'uy-ban-nhan-dan-cac-tinh-thanh-pho-truc-thuoc-trung-uong'] });
+    expect(row('2348/VPCP-KSTT#II.09')).toMatchObject({
+      leadText: 'Bộ Tư pháp chủ trì, phối hợp với Bộ Công an',
+      coordinatingAgencyIds: ['bo-cong-an', 'uy-ban-nhan-dan-cac-tinh-thanh-pho-truc-thuoc-trung-uong'],
+    });
     expect(row('2348/VPCP-KSTT#II.09').coordinatingText).toBeUndefined();
   });
 
@@ -164,7 +182,9 @@ describe('curated seed data', () => {
     // One citation per cited document, in the citing record and in the cited one.
     const letter = data.directives.find((d) => d.id === '2348/VPCP-KSTT')!;
     expect(letter.cites.map((c) => c.directiveId)).toEqual([...new Set(letter.cites.map((c) => c.directiveId))]);
-    expect(issues({ ...letter, cites: [...letter.cites, { ...letter.cites[0]!, source: { ...letter.cites[0]!.source, lines: '64-65' } }] })).toEqual(['cites: one entry per directive; repeated: 131/NQ-CP']);
+    expect(issues({ ...letter, cites: [...letter.cites, { ...letter.cites[0]!, source: { ...letter.cites[0]!.source, lines: '64-65' } }] })).toEqual([
+      'cites: one entry per directive; repeated: 131/NQ-CP',
+    ]);
     const resolution = data.directives.find((d) => d.id === '01/NQ-CP')!;
     expect(issues({ ...resolution, citedAs: [...resolution.citedAs!, resolution.citedAs![0]!] })).toEqual(['citedAs: one entry per directive; repeated: 406/QĐ-TTg']);
   });
@@ -191,10 +211,16 @@ describe('curated seed data', () => {
       expect(deadlineRange('Quý II/2021')).toEqual({ start: '2021-04-01', end: '2021-06-30' });
       expect(deadlineRange('Tháng 11/2024')).toEqual({ start: '2024-11-01', end: '2024-11-30' });
       expect(deadlineRange('chậm nhất đến tháng 9 năm 2023')).toEqual({ start: '2023-09-01', end: '2023-09-30' });
-      expect(deadlineRange('- Triển khai thí điểm tại 10 Bệnh viện trong quý II/2021 - Triển khai toàn quốc từ quý III/2021 đến Quý IV/2021')).toEqual({ start: '2021-04-01', end: '2021-12-31' });
+      expect(deadlineRange('- Triển khai thí điểm tại 10 Bệnh viện trong quý II/2021 - Triển khai toàn quốc từ quý III/2021 đến Quý IV/2021')).toEqual({
+        start: '2021-04-01',
+        end: '2021-12-31',
+      });
       // A bare year is not a deadline: the year a task is carried over from, the year of a law.
       expect(deadlineRange('Quý I/2021 (Chuyển tiếp nhiệm vụ từ năm 2020)')).toEqual({ start: '2021-01-01', end: '2021-03-31' });
-      expect(deadlineRange('- Thí điểm … trong năm 2024\n- Thực hiện toàn quốc sau khi … sửa đổi, bổ sung Luật nghĩa vụ quân sự năm 2015')).toEqual({ start: '2024-01-01', end: '2024-12-31' });
+      expect(deadlineRange('- Thí điểm … trong năm 2024\n- Thực hiện toàn quốc sau khi … sửa đổi, bổ sung Luật nghĩa vụ quân sự năm 2015')).toEqual({
+        start: '2024-01-01',
+        end: '2024-12-31',
+      });
       expect(deadlineRange('Thực hiện toàn quốc sau khi đánh giá tác động')).toBeUndefined();
       expect(isCarriedOver('Quý I/2021 (Nhiệm vụ chuyển tiếp từ năm 2020)')).toBe(true);
       expect(isCarriedOver('Triển khai toàn quốc trong quý II/2021')).toBe(false);
@@ -215,36 +241,120 @@ describe('curated seed data', () => {
 
     // [the change, the record and field the problem must name, how to make it]
     const changes: Array<[string, string, (d: SeedData) => void]> = [
-      ['a milestone name as printed, one letter changed', 'milestone 406/QĐ-TTg#07 nameAsPrinted', (d) => void (milestone(d, '406/QĐ-TTg#07').nameAsPrinted = changeOneCharacter(milestone(d, '406/QĐ-TTg#07').nameAsPrinted))],
-      ['a level as printed, one letter changed', 'milestone 2348/VPCP-KSTT#I.05 levelText', (d) => void (milestone(d, '2348/VPCP-KSTT#I.05').levelText = changeOneCharacter(milestone(d, '2348/VPCP-KSTT#I.05').levelText!))],
-      ['a lead agency text, one letter changed', 'milestone 406/QĐ-TTg#01 leadText', (d) => void (milestone(d, '406/QĐ-TTg#01').leadText = changeOneCharacter(milestone(d, '406/QĐ-TTg#01').leadText!))],
+      [
+        'a milestone name as printed, one letter changed',
+        'milestone 406/QĐ-TTg#07 nameAsPrinted',
+        (d) => void (milestone(d, '406/QĐ-TTg#07').nameAsPrinted = changeOneCharacter(milestone(d, '406/QĐ-TTg#07').nameAsPrinted)),
+      ],
+      [
+        'a level as printed, one letter changed',
+        'milestone 2348/VPCP-KSTT#I.05 levelText',
+        (d) => void (milestone(d, '2348/VPCP-KSTT#I.05').levelText = changeOneCharacter(milestone(d, '2348/VPCP-KSTT#I.05').levelText!)),
+      ],
+      [
+        'a lead agency text, one letter changed',
+        'milestone 406/QĐ-TTg#01 leadText',
+        (d) => void (milestone(d, '406/QĐ-TTg#01').leadText = changeOneCharacter(milestone(d, '406/QĐ-TTg#01').leadText!)),
+      ],
       // The issue's example: "Bộ Công an" → "Bộ Công a" used to pass, "a" being inside "an".
       ['a lead agency text, one letter dropped ("Bộ Công a")', 'milestone 406/QĐ-TTg#01 leadText', (d) => void (milestone(d, '406/QĐ-TTg#01').leadText = 'Bộ Công a')],
-      ['a coordinating agency text, one letter changed', 'milestone 206/QĐ-TTg#13 coordinatingText', (d) => void (milestone(d, '206/QĐ-TTg#13').coordinatingText = changeOneCharacter(milestone(d, '206/QĐ-TTg#13').coordinatingText!))],
-      ['a locality text, one letter changed', 'milestone 406/QĐ-TTg#12 localityText', (d) => void (milestone(d, '406/QĐ-TTg#12').localityText = changeOneCharacter(milestone(d, '406/QĐ-TTg#12').localityText!))],
-      ['a deadline text, one letter changed', 'milestone 406/QĐ-TTg#39 due.text', (d) => void (milestone(d, '406/QĐ-TTg#39').due!.text = changeOneCharacter(milestone(d, '406/QĐ-TTg#39').due!.text))],
+      [
+        'a coordinating agency text, one letter changed',
+        'milestone 206/QĐ-TTg#13 coordinatingText',
+        (d) => void (milestone(d, '206/QĐ-TTg#13').coordinatingText = changeOneCharacter(milestone(d, '206/QĐ-TTg#13').coordinatingText!)),
+      ],
+      [
+        'a locality text, one letter changed',
+        'milestone 406/QĐ-TTg#12 localityText',
+        (d) => void (milestone(d, '406/QĐ-TTg#12').localityText = changeOneCharacter(milestone(d, '406/QĐ-TTg#12').localityText!)),
+      ],
+      [
+        'a deadline text, one letter changed',
+        'milestone 406/QĐ-TTg#39 due.text',
+        (d) => void (milestone(d, '406/QĐ-TTg#39').due!.text = changeOneCharacter(milestone(d, '406/QĐ-TTg#39').due!.text)),
+      ],
       ['a deadline start, one digit changed', 'milestone 406/QĐ-TTg#13 due.start', (d) => void (milestone(d, '406/QĐ-TTg#13').due!.start = '2021-01-02')],
       ['a deadline end, one digit changed', 'milestone 206/QĐ-TTg#15@Tháng 8/2024 due.end', (d) => void (milestone(d, '206/QĐ-TTg#15@Tháng 8/2024').due!.end = '2024-08-30')],
       ['a carried-over flag, flipped', 'milestone 406/QĐ-TTg#14 carriedOver', (d) => void (milestone(d, '406/QĐ-TTg#14').carriedOver = true)],
-      ['a status text, one letter changed', 'milestone 2348/VPCP-KSTT#II.03 status.text', (d) => void (milestone(d, '2348/VPCP-KSTT#II.03').status!.text = changeOneCharacter(milestone(d, '2348/VPCP-KSTT#II.03').status!.text))],
+      [
+        'a status text, one letter changed',
+        'milestone 2348/VPCP-KSTT#II.03 status.text',
+        (d) => void (milestone(d, '2348/VPCP-KSTT#II.03').status!.text = changeOneCharacter(milestone(d, '2348/VPCP-KSTT#II.03').status!.text)),
+      ],
       ['a status count, one digit changed', 'milestone 2348/VPCP-KSTT#II.14 status.counts[0]', (d) => void (milestone(d, '2348/VPCP-KSTT#II.14').status!.counts![0]!.total = 260)],
-      ['a status count unit, one letter changed', 'milestone 2348/VPCP-KSTT#I.07 status.counts[0]', (d) => void (milestone(d, '2348/VPCP-KSTT#I.07').status!.counts![0]!.unit = changeOneCharacter(milestone(d, '2348/VPCP-KSTT#I.07').status!.counts![0]!.unit))],
-      ['a status percentage, one digit changed', 'milestone 2348/VPCP-KSTT#II.14 status.counts[0].percentText', (d) => void (milestone(d, '2348/VPCP-KSTT#II.14').status!.counts![0]!.percentText = '4,9%')],
-      ['a section heading, one letter changed', 'milestone 406/QĐ-TTg#12 section', (d) => void (milestone(d, '406/QĐ-TTg#12').section = changeOneCharacter(milestone(d, '406/QĐ-TTg#12').section!))],
-      ['a group heading, one letter changed', 'milestone 2348/VPCP-KSTT#II.09 group', (d) => void (milestone(d, '2348/VPCP-KSTT#II.09').group = changeOneCharacter(milestone(d, '2348/VPCP-KSTT#II.09').group!))],
+      [
+        'a status count unit, one letter changed',
+        'milestone 2348/VPCP-KSTT#I.07 status.counts[0]',
+        (d) => void (milestone(d, '2348/VPCP-KSTT#I.07').status!.counts![0]!.unit = changeOneCharacter(milestone(d, '2348/VPCP-KSTT#I.07').status!.counts![0]!.unit)),
+      ],
+      [
+        'a status percentage, one digit changed',
+        'milestone 2348/VPCP-KSTT#II.14 status.counts[0].percentText',
+        (d) => void (milestone(d, '2348/VPCP-KSTT#II.14').status!.counts![0]!.percentText = '4,9%'),
+      ],
+      [
+        'a section heading, one letter changed',
+        'milestone 406/QĐ-TTg#12 section',
+        (d) => void (milestone(d, '406/QĐ-TTg#12').section = changeOneCharacter(milestone(d, '406/QĐ-TTg#12').section!)),
+      ],
+      [
+        'a group heading, one letter changed',
+        'milestone 2348/VPCP-KSTT#II.09 group',
+        (d) => void (milestone(d, '2348/VPCP-KSTT#II.09').group = changeOneCharacter(milestone(d, '2348/VPCP-KSTT#II.09').group!)),
+      ],
       ['a directive number as printed, one letter changed', 'directive 206/QĐ-TTg numberAsPrinted', (d) => void (directive(d, '206/QĐ-TTg').numberAsPrinted = '206 /QĐ-TTG')],
-      ['a directive title, one letter changed', 'directive 406/QĐ-TTg title', (d) => void (directive(d, '406/QĐ-TTg').title = changeOneCharacter(directive(d, '406/QĐ-TTg').title))],
-      ['a directive date as printed, one letter changed', 'directive BC-VPCP-2024-05 dateText', (d) => void (directive(d, 'BC-VPCP-2024-05').dateText = changeOneCharacter(directive(d, 'BC-VPCP-2024-05').dateText!))],
+      [
+        'a directive title, one letter changed',
+        'directive 406/QĐ-TTg title',
+        (d) => void (directive(d, '406/QĐ-TTg').title = changeOneCharacter(directive(d, '406/QĐ-TTg').title)),
+      ],
+      [
+        'a directive date as printed, one letter changed',
+        'directive BC-VPCP-2024-05 dateText',
+        (d) => void (directive(d, 'BC-VPCP-2024-05').dateText = changeOneCharacter(directive(d, 'BC-VPCP-2024-05').dateText!)),
+      ],
       ['a signer, one letter changed', 'directive 406/QĐ-TTg signer.name', (d) => void (directive(d, '406/QĐ-TTg').signer!.name = 'Vũ Đức Đăm')],
-      ['a signing capacity, one letter changed', 'directive 2348/VPCP-KSTT signer.capacity', (d) => void (directive(d, '2348/VPCP-KSTT').signer!.capacity = changeOneCharacter(directive(d, '2348/VPCP-KSTT').signer!.capacity))],
-      ['a cited document title, one letter changed', 'directive 766/QĐ-TTg title', (d) => void (directive(d, '766/QĐ-TTg').title = changeOneCharacter(directive(d, '766/QĐ-TTg').title))],
-      ['a task text, one letter changed', 'directive 406/QĐ-TTg task 4.1 text', (d) => void (task(d, '406/QĐ-TTg', '4.1').text = changeOneCharacter(task(d, '406/QĐ-TTg', '4.1').text))],
-      ['a task addressee text, one letter changed', 'directive 2348/VPCP-KSTT task 1 addresseeText', (d) => void (task(d, '2348/VPCP-KSTT', '1').addresseeText = changeOneCharacter(task(d, '2348/VPCP-KSTT', '1').addresseeText!))],
-      ['a task deadline text, one letter changed', 'directive 2348/VPCP-KSTT task 2 due.text', (d) => void (task(d, '2348/VPCP-KSTT', '2').due!.text = changeOneCharacter(task(d, '2348/VPCP-KSTT', '2').due!.text))],
+      [
+        'a signing capacity, one letter changed',
+        'directive 2348/VPCP-KSTT signer.capacity',
+        (d) => void (directive(d, '2348/VPCP-KSTT').signer!.capacity = changeOneCharacter(directive(d, '2348/VPCP-KSTT').signer!.capacity)),
+      ],
+      [
+        'a cited document title, one letter changed',
+        'directive 766/QĐ-TTg title',
+        (d) => void (directive(d, '766/QĐ-TTg').title = changeOneCharacter(directive(d, '766/QĐ-TTg').title)),
+      ],
+      [
+        'a task text, one letter changed',
+        'directive 406/QĐ-TTg task 4.1 text',
+        (d) => void (task(d, '406/QĐ-TTg', '4.1').text = changeOneCharacter(task(d, '406/QĐ-TTg', '4.1').text)),
+      ],
+      [
+        'a task addressee text, one letter changed',
+        'directive 2348/VPCP-KSTT task 1 addresseeText',
+        (d) => void (task(d, '2348/VPCP-KSTT', '1').addresseeText = changeOneCharacter(task(d, '2348/VPCP-KSTT', '1').addresseeText!)),
+      ],
+      [
+        'a task deadline text, one letter changed',
+        'directive 2348/VPCP-KSTT task 2 due.text',
+        (d) => void (task(d, '2348/VPCP-KSTT', '2').due!.text = changeOneCharacter(task(d, '2348/VPCP-KSTT', '2').due!.text)),
+      ],
       ['a task deadline end, one digit changed', 'directive 2348/VPCP-KSTT task 2 due.end', (d) => void (task(d, '2348/VPCP-KSTT', '2').due!.end = '2023-09-31')],
-      ['a citing text, one letter changed', 'directive 2348/VPCP-KSTT cites[131/NQ-CP].context', (d) => void (directive(d, '2348/VPCP-KSTT').cites[0]!.context = changeOneCharacter(directive(d, '2348/VPCP-KSTT').cites[0]!.context))],
-      ['a cited-as text, one letter changed', 'directive 01/NQ-CP citedAs[1895/VP-HCC].text', (d) => void (directive(d, '01/NQ-CP').citedAs![1]!.text = changeOneCharacter(directive(d, '01/NQ-CP').citedAs![1]!.text))],
-      ['a service name, one letter changed', 'service svc-406-37 name', (d) => void (d.services.find((s) => s.id === 'svc-406-37')!.name = changeOneCharacter(d.services.find((s) => s.id === 'svc-406-37')!.name))],
+      [
+        'a citing text, one letter changed',
+        'directive 2348/VPCP-KSTT cites[131/NQ-CP].context',
+        (d) => void (directive(d, '2348/VPCP-KSTT').cites[0]!.context = changeOneCharacter(directive(d, '2348/VPCP-KSTT').cites[0]!.context)),
+      ],
+      [
+        'a cited-as text, one letter changed',
+        'directive 01/NQ-CP citedAs[1895/VP-HCC].text',
+        (d) => void (directive(d, '01/NQ-CP').citedAs![1]!.text = changeOneCharacter(directive(d, '01/NQ-CP').citedAs![1]!.text)),
+      ],
+      [
+        'a service name, one letter changed',
+        'service svc-406-37 name',
+        (d) => void (d.services.find((s) => s.id === 'svc-406-37')!.name = changeOneCharacter(d.services.find((s) => s.id === 'svc-406-37')!.name)),
+      ],
     ];
     it.each(changes)('fails on %s, naming %s', (_kind, recordAndField, change) => {
       const altered: SeedData = structuredClone(data);
@@ -261,10 +371,19 @@ describe('curated seed data', () => {
       try {
         writeFileSync(join(dir, 'x.txt'), 'Toàn trình\nBộ Công an\n');
         const row = { ...data.milestones[0]!, nameAsPrinted: 'Bộ Công an', corrections: [], source: { file: 'x.txt', lines: '2' } };
-        const only = (m: SeedMilestone): SeedData => ({ ...data, directives: [], services: [], milestones: [{ ...m, levelText: undefined, leadText: undefined, section: undefined, due: undefined, carriedOver: false }] });
+        const only = (m: SeedMilestone): SeedData => ({
+          ...data,
+          directives: [],
+          services: [],
+          milestones: [{ ...m, levelText: undefined, leadText: undefined, section: undefined, due: undefined, carriedOver: false }],
+        });
         expect(verifySeedSources(only(row), dir, 0).problems).toEqual([]);
-        expect(verifySeedSources(only({ ...row, nameAsPrinted: 'an', source: { file: 'x.txt', lines: '1' } }), dir, 0).problems).toEqual([expect.stringContaining(`milestone ${row.id} nameAsPrinted: "an" not found in x.txt:1`)]);
-        expect(verifySeedSources(only({ ...row, nameAsPrinted: 'Bộ Công a' }), dir, 0).problems).toEqual([expect.stringContaining(`milestone ${row.id} nameAsPrinted: "Bộ Công a" not found`)]);
+        expect(verifySeedSources(only({ ...row, nameAsPrinted: 'an', source: { file: 'x.txt', lines: '1' } }), dir, 0).problems).toEqual([
+          expect.stringContaining(`milestone ${row.id} nameAsPrinted: "an" not found in x.txt:1`),
+        ]);
+        expect(verifySeedSources(only({ ...row, nameAsPrinted: 'Bộ Công a' }), dir, 0).problems).toEqual([
+          expect.stringContaining(`milestone ${row.id} nameAsPrinted: "Bộ Công a" not found`),
+        ]);
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -284,7 +403,9 @@ describe('curated seed data', () => {
         continue;
       }
       const window = sourceWindow(m.source.file, m.source.lines);
-      const words = foldVietnamese(m.nameAsPrinted).split(/[^a-z0-9]+/).filter((w) => w.length >= 3);
+      const words = foldVietnamese(m.nameAsPrinted)
+        .split(/[^a-z0-9]+/)
+        .filter((w) => w.length >= 3);
       const found = words.filter((w) => window.includes(w)).length;
       if (words.length > 0 && found / words.length < 0.7) untraced.push(`${m.id}: ${found}/${words.length} name words in ${m.source.file}:${m.source.lines}`);
     }

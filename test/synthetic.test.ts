@@ -96,7 +96,11 @@ describe('synthetic catalogue generator', () => {
     expect(catalogue.agencies).toHaveLength(12 * 63 - 1);
     const oldCodes = new Set(real.provincesBefore.map((p) => p.code));
     expect(catalogue.agencies.every((a) => oldCodes.has(a.provinceCode!))).toBe(true);
-    for (const record of [...milestones.map((m) => m.source), ...catalogue.agencies.flatMap((a) => a.sources), ...catalogue.directives.flatMap((d) => d.tasks.map((t) => t.source))]) {
+    for (const record of [
+      ...milestones.map((m) => m.source),
+      ...catalogue.agencies.flatMap((a) => a.sources),
+      ...catalogue.directives.flatMap((d) => d.tasks.map((t) => t.source)),
+    ]) {
       expect(record.file).toBe('synthetic');
       expect(record.item).toMatch(/^seed=1 /);
     }
@@ -214,7 +218,9 @@ describe('loading a synthetic catalogue', () => {
     const province = await c.provinces.findOne({ code: s.provinceCode, era: 'FROM_2025_07' });
     expect(province).not.toBeNull();
     const old = province!.formedFromIds;
-    const progressCount = await c.milestones.countDocuments({ $or: [{ 'status.doneProvinceIds': { $in: old } }, { 'status.pendingProvinceIds': { $in: old } }, { 'status.pilotProvinceIds': { $in: old } }] });
+    const progressCount = await c.milestones.countDocuments({
+      $or: [{ 'status.doneProvinceIds': { $in: old } }, { 'status.pendingProvinceIds': { $in: old } }, { 'status.pilotProvinceIds': { $in: old } }],
+    });
     expect(progressCount).toBe(s.provinceProgressMilestones);
     expect(s.provinceProgressMilestones).toBeGreaterThan(5);
     expect(s.searchText).toBe(foldVietnamese(s.searchText));
@@ -280,7 +286,19 @@ describe('seed:synthetic command line', () => {
     expect(parse(['--services', '1000000', '--seed', '0'])).toMatchObject({ ok: true, services: 1_000_000, seed: 0 });
   });
 
-  it.each([[[]], [['--services']], [['--services', 'abc']], [['--services', '0']], [['--services', '1000001']], [['--services', '1.5']], [['--services', '-3']], [['--services', '10', '--seed', 'x']], [['--services', '10', '--verbose']], [['--services', '10', '--services', '20']], [['--services', '10', '--database', 'a/b']]])('refuses %j with a usage line', (args) => {
+  it.each([
+    [[]],
+    [['--services']],
+    [['--services', 'abc']],
+    [['--services', '0']],
+    [['--services', '1000001']],
+    [['--services', '1.5']],
+    [['--services', '-3']],
+    [['--services', '10', '--seed', 'x']],
+    [['--services', '10', '--verbose']],
+    [['--services', '10', '--services', '20']],
+    [['--services', '10', '--database', 'a/b']],
+  ])('refuses %j with a usage line', (args) => {
     const result = parse(args as string[]);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message.split('\n').at(-1)).toMatch(/^Usage: npm run seed:synthetic -- --services N/);

@@ -7,7 +7,10 @@ import { loadAll, loadOne, required } from './load';
 async function currentAgencies(agency: AgencyDocument, loaders: Loaders, seen = new Set<string>()): Promise<AgencyDocument[]> {
   if (!agency.dissolvedOn || agency.successors.length === 0 || seen.has(agency._id)) return [agency];
   seen.add(agency._id);
-  const successors = await loadAll(loaders.agency, agency.successors.map((s) => s.agencyId));
+  const successors = await loadAll(
+    loaders.agency,
+    agency.successors.map((s) => s.agencyId),
+  );
   const nested = await Promise.all(successors.map((s) => currentAgencies(s, loaders, seen)));
   return [...new Map(nested.flat().map((a) => [a._id, a])).values()];
 }

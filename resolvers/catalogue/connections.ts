@@ -1,4 +1,9 @@
-import type { AgencyConnectionFieldResolvers, DirectiveConnectionFieldResolvers, MilestoneConnectionFieldResolvers, ServiceConnectionFieldResolvers } from '../../src/subgraphs/catalogue/__generated__/resolvers-types';
+import type {
+  AgencyConnectionFieldResolvers,
+  DirectiveConnectionFieldResolvers,
+  MilestoneConnectionFieldResolvers,
+  ServiceConnectionFieldResolvers,
+} from '../../src/subgraphs/catalogue/__generated__/resolvers-types';
 import { connectionFields } from '../../src/platform/db/paginate';
 
 export const DirectiveConnection: DirectiveConnectionFieldResolvers = connectionFields();

@@ -65,7 +65,10 @@ const formatSeconds = (seconds: number): string => {
  * left); otherwise a plain line each time a phase passes another 10%, and one when
  * a single-step phase (indexes, meta) starts and ends. `finish()` ends the line.
  */
-export function createProgressReporter(stream: ProgressStream, now: () => number = () => performance.now()): { onProgress: (p: SyntheticLoadProgress) => void; finish: () => void } {
+export function createProgressReporter(
+  stream: ProgressStream,
+  now: () => number = () => performance.now(),
+): { onProgress: (p: SyntheticLoadProgress) => void; finish: () => void } {
   let phase = '';
   let phaseStarted = now();
   let phaseDocuments = 0;

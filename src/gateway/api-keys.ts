@@ -52,7 +52,16 @@ export async function createApiKey(db: Db, key: NewApiKey): Promise<{ key: strin
   if (problem) throw new Error(problem);
   const id = `k_${randomBytes(8).toString('hex')}`;
   const secret = randomBytes(32).toString('base64url');
-  await apiKeys(db).insertOne({ _id: id, name: key.name, role: key.role, purposes: key.purposes ?? null, fields: key.fields ?? null, secretHash: hashSecret(secret), createdAt: new Date(), revokedAt: null });
+  await apiKeys(db).insertOne({
+    _id: id,
+    name: key.name,
+    role: key.role,
+    purposes: key.purposes ?? null,
+    fields: key.fields ?? null,
+    secretHash: hashSecret(secret),
+    createdAt: new Date(),
+    revokedAt: null,
+  });
   return { key: `dvc_${id}_${secret}`, id };
 }
 

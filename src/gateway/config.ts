@@ -92,8 +92,12 @@ export interface GatewayConfig extends ListenConfig {
 /** "name=url,name=url": names as GraphQL names, URLs http(s). */
 export function parseSubgraphList(text: string): SubgraphEndpoint[] {
   const endpoints = text.split(',').map((entry, index) => {
-    const [name = '', url = ''] = entry.trim().split(/=(.*)/s).map((part) => part.trim());
-    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || !isHttpUrl(url)) throw new ConfigError('SUBGRAPHS', `entry ${index + 1} must look like name=http://host:port/graphql, got "${entry.trim()}"`);
+    const [name = '', url = ''] = entry
+      .trim()
+      .split(/=(.*)/s)
+      .map((part) => part.trim());
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || !isHttpUrl(url))
+      throw new ConfigError('SUBGRAPHS', `entry ${index + 1} must look like name=http://host:port/graphql, got "${entry.trim()}"`);
     return { name, url };
   });
   const names = endpoints.map((e) => e.name.toLowerCase());
@@ -112,9 +116,13 @@ function readSupergraphSource(env: Env, cwd: string): SupergraphSourceConfig {
 }
 
 function readOrigins(env: Env): string[] {
-  const origins = (readText(env, 'CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  const origins = (readText(env, 'CORS_ORIGINS') ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
   for (const origin of origins) {
-    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError('CORS_ORIGINS', `must be "*" or a comma-separated list of origins like https://portal.example.gov.vn, got "${origin}"`);
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin))
+      throw new ConfigError('CORS_ORIGINS', `must be "*" or a comma-separated list of origins like https://portal.example.gov.vn, got "${origin}"`);
   }
   return origins;
 }
@@ -152,7 +160,8 @@ export function readGatewayConfig(env: Env, cwd: string = process.cwd()): Gatewa
   const production = isProduction(env);
   const supergraph = readSupergraphSource(env, cwd);
   const subgraphSecret = readSecret(env, 'SUBGRAPH_SECRET', MIN_SECRET_BYTES);
-  if (supergraph.kind !== 'own' && !subgraphSecret) throw new ConfigError('SUBGRAPH_SECRET', 'must be set when SUBGRAPHS or SUPERGRAPH_FILE is: the subgraphs refuse unsigned requests');
+  if (supergraph.kind !== 'own' && !subgraphSecret)
+    throw new ConfigError('SUBGRAPH_SECRET', 'must be set when SUBGRAPHS or SUPERGRAPH_FILE is: the subgraphs refuse unsigned requests');
   const subgraphTimeoutMs = readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, 50, 600_000);
   return {
     ...readListen(env, 4000),
@@ -163,7 +172,10 @@ export function readGatewayConfig(env: Env, cwd: string = process.cwd()): Gatewa
     subgraphSecret,
     subgraphTimeoutMs,
     shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 300_000),
-    personalSubgraphs: (readText(env, 'PERSONAL_SUBGRAPHS') ?? 'population').split(',').map((name) => name.trim()).filter(Boolean),
+    personalSubgraphs: (readText(env, 'PERSONAL_SUBGRAPHS') ?? 'population')
+      .split(',')
+      .map((name) => name.trim())
+      .filter(Boolean),
     limits: readLimits(env),
     rateLimits: readRateLimits(env),
     export: readExportLimits(env),

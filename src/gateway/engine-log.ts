@@ -22,7 +22,10 @@ export function engineLogger(log: Logger): EngineLogger {
     writers: [
       {
         write(level: EngineLevel, attrs: Attributes) {
-          const fields = { code: pick(attrs, ['extensions', 'code']) ?? pick(attrs, ['code']), subgraph: pick(attrs, ['extensions', 'serviceName']) ?? pick(attrs, ['subgraphName']) };
+          const fields = {
+            code: pick(attrs, ['extensions', 'code']) ?? pick(attrs, ['code']),
+            subgraph: pick(attrs, ['extensions', 'serviceName']) ?? pick(attrs, ['subgraphName']),
+          };
           if (level === 'error') target.error('gateway engine error', fields);
           else if (level === 'warn') target.warn('gateway engine warning', fields);
         },

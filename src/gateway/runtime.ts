@@ -41,7 +41,8 @@ function edgePlugins(options: RuntimeOptions): GatewayPlugin[] {
   return [
     useRequestDeadline({
       timeout: config.limits.executionTimeoutMs,
-      response: () => errorResponse(ErrorCode.EXECUTION_TIMEOUT, `The request took longer than ${config.limits.executionTimeoutMs} ms and was abandoned.`, { headers: { connection: 'close' } }),
+      response: () =>
+        errorResponse(ErrorCode.EXECUTION_TIMEOUT, `The request took longer than ${config.limits.executionTimeoutMs} ms and was abandoned.`, { headers: { connection: 'close' } }),
     }) as GatewayPlugin,
     identityPlugin({ keys: options.keys, limits: config.rateLimits, store: options.rateLimitStore, metrics, log }),
     metrics.plugin,

@@ -40,7 +40,9 @@ async function knownOperations(config: GatewayConfig): Promise<Set<string>> {
   if (config.trustedDocumentsFile) texts.push(...readTrustedDocuments(config.trustedDocumentsFile).values());
   const names = texts.flatMap((text) => {
     try {
-      return parse(text).definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION && (d as OperationDefinitionNode).name ? [(d as OperationDefinitionNode).name?.value as string] : []));
+      return parse(text).definitions.flatMap((d) =>
+        d.kind === Kind.OPERATION_DEFINITION && (d as OperationDefinitionNode).name ? [(d as OperationDefinitionNode).name?.value as string] : [],
+      );
     } catch {
       return [];
     }
@@ -73,7 +75,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     throw error;
   }
   const registry = options.registry ?? new Registry();
-  const gateway = createGateway({ config, source, secret: options.secret, keys: options.keys, log, registry, otherRegistries: options.otherRegistries, rateLimitStore: options.rateLimitStore, knownOperations: await knownOperations(config) });
+  const gateway = createGateway({
+    config,
+    source,
+    secret: options.secret,
+    keys: options.keys,
+    log,
+    registry,
+    otherRegistries: options.otherRegistries,
+    rateLimitStore: options.rateLimitStore,
+    knownOperations: await knownOperations(config),
+  });
   detachEngineSignalHandlers();
   const graceful = new GracefulHttp();
   const http = await listen(graceful.handler(gateway.app), config.port, config.host);

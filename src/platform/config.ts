@@ -68,7 +68,8 @@ export function isHttpUrl(text: string): boolean {
 /** A shared secret: at least `minBytes` bytes of text (hex or base64 of random bytes, say). */
 export function readSecret(env: Env, name: string, minBytes: number): string | undefined {
   const raw = readText(env, name);
-  if (raw !== undefined && Buffer.byteLength(raw) < minBytes) throw new ConfigError(name, `must be at least ${minBytes} bytes (e.g. \`openssl rand -hex ${minBytes}\`), got ${Buffer.byteLength(raw)}`);
+  if (raw !== undefined && Buffer.byteLength(raw) < minBytes)
+    throw new ConfigError(name, `must be at least ${minBytes} bytes (e.g. \`openssl rand -hex ${minBytes}\`), got ${Buffer.byteLength(raw)}`);
   return raw;
 }
 

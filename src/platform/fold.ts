@@ -4,14 +4,7 @@
  * (NFD first, then every combining mark removed; đ/Đ are letters, not marks).
  */
 export function foldVietnamese(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đð]/g, 'd')
-    .replace(/[ĐÐ]/g, 'D')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/[đð]/g, 'd').replace(/[ĐÐ]/g, 'D').toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /** The lookup key of a directive number: folded, spaces dropped ("406 /QĐ-TTg" → "406/qd-ttg"). */

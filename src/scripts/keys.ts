@@ -22,7 +22,12 @@ function option(args: string[], name: string): string | undefined {
 }
 
 function list(text: string | undefined): string[] | null {
-  return text === undefined ? null : text.split(',').map((item) => item.trim()).filter(Boolean);
+  return text === undefined
+    ? null
+    : text
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
 }
 
 function fail(message: string): never {

@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   const uri = database.embedded?.uri ?? (config.database.mongodbUri as string);
   const registry = new Registry();
   const options = { secret: config.secret, uri, log, registry };
-  const running: RunningSubgraph = name === 'catalogue' ? await startCatalogueSubgraph({ ...options, config: readCatalogueConfig(process.env) }) : await startPopulationSubgraph({ ...options, config: readPopulationConfig(process.env) });
+  const running: RunningSubgraph =
+    name === 'catalogue'
+      ? await startCatalogueSubgraph({ ...options, config: readCatalogueConfig(process.env) })
+      : await startPopulationSubgraph({ ...options, config: readPopulationConfig(process.env) });
   const metrics = await startMetricsServer(config.metrics, config.host, () => [registry]);
   const stop = async (): Promise<void> => {
     await metrics?.close();

@@ -26,14 +26,30 @@ describe('the unified catalogue schema', () => {
   });
 
   it('which provinces had completed "Cấp giấy thăm viếng mộ liệt sĩ" by April 2023 (16/63), and what they are today', async () => {
-    const { service } = await data(`{ service(id: "svc-2348-II.03") { name timeline { id status { asOf state counts { done total } doneProvinces { code name mergedInto { name } } } } } }`);
+    const { service } = await data(
+      `{ service(id: "svc-2348-II.03") { name timeline { id status { asOf state counts { done total } doneProvinces { code name mergedInto { name } } } } } }`,
+    );
     expect(service.name).toBe('Cấp giấy thăm viếng mộ liệt sĩ');
     const [april2023, may2024] = service.timeline;
     expect(april2023.id).toBe('2348/VPCP-KSTT#II.03');
     expect(april2023.status).toMatchObject({ asOf: '2023-04-07', state: 'PARTIAL', counts: [{ done: 16, total: 63 }] });
     expect(april2023.status.doneProvinces.map((p: { name: string }) => p.name)).toEqual([
-      'Nam Định', 'Hà Giang', 'Tuyên Quang', 'Thừa Thiên Huế', 'Bình Định', 'Thanh Hóa', 'Điện Biên', 'Lai Châu',
-      'Tiền Giang', 'Lào Cai', 'Đắk Lắk', 'Bà Rịa - Vũng Tàu', 'Hòa Bình', 'Bình Phước', 'Cần Thơ', 'Cà Mau',
+      'Nam Định',
+      'Hà Giang',
+      'Tuyên Quang',
+      'Thừa Thiên Huế',
+      'Bình Định',
+      'Thanh Hóa',
+      'Điện Biên',
+      'Lai Châu',
+      'Tiền Giang',
+      'Lào Cai',
+      'Đắk Lắk',
+      'Bà Rịa - Vũng Tàu',
+      'Hòa Bình',
+      'Bình Phước',
+      'Cần Thơ',
+      'Cà Mau',
     ]);
     expect(april2023.status.doneProvinces[0].mergedInto).toEqual({ name: 'Ninh Bình' });
     expect(may2024.status.counts).toEqual([{ done: 25, total: 63 }]);
@@ -91,7 +107,13 @@ describe('the unified catalogue schema', () => {
   });
 
   it('searches without accents and ranks exact names and aliases first', async () => {
-    const top = async (text: string) => (await data(`query ($text: String!) { search(text: $text, first: 5) { score node { __typename ... on Service { id } ... on Agency { id } ... on Directive { id } ... on Province { id } } } }`, { text })).search;
+    const top = async (text: string) =>
+      (
+        await data(
+          `query ($text: String!) { search(text: $text, first: 5) { score node { __typename ... on Service { id } ... on Agency { id } ... on Directive { id } ... on Province { id } } } }`,
+          { text },
+        )
+      ).search;
     expect((await top('dang ky ket hon'))[0]).toEqual({ score: 100, node: { __typename: 'Service', id: 'svc-2348-I.03' } });
     expect((await top('BCA'))[0].node).toEqual({ __typename: 'Agency', id: 'bo-cong-an' });
     expect((await top('Bo Cong an'))[0].node).toEqual({ __typename: 'Agency', id: 'bo-cong-an' });
@@ -131,7 +153,9 @@ describe('the unified catalogue schema', () => {
   });
 
   it('finds overdue rows as of a date', async () => {
-    const { milestones } = await data(`{ milestones(first: 100, orderBy: DUE_DATE, filter: { overdueAsOf: "2021-07-01", directiveIds: ["406/QĐ-TTg"] }) { nodes { due { end } } } }`);
+    const { milestones } = await data(
+      `{ milestones(first: 100, orderBy: DUE_DATE, filter: { overdueAsOf: "2021-07-01", directiveIds: ["406/QĐ-TTg"] }) { nodes { due { end } } } }`,
+    );
     expect(milestones.nodes.length).toBeGreaterThan(0);
     for (const m of milestones.nodes) expect(m.due.end < '2021-07-01').toBe(true);
   });
@@ -170,7 +194,9 @@ describe('the unified catalogue schema', () => {
   });
 
   it('treats operator-shaped strings as plain values', async () => {
-    const { milestones, directive } = await data(`{ milestones(filter: { directiveIds: ["$gt"], serviceIds: ["{\\"$ne\\": \\"\\"}"] }) { totalCount } directive(id: "{\\"$gt\\": \\"\\"}") { id } }`);
+    const { milestones, directive } = await data(
+      `{ milestones(filter: { directiveIds: ["$gt"], serviceIds: ["{\\"$ne\\": \\"\\"}"] }) { totalCount } directive(id: "{\\"$gt\\": \\"\\"}") { id } }`,
+    );
     expect(milestones.totalCount).toBe(0);
     expect(directive).toBeNull();
   });
@@ -221,7 +247,8 @@ describe('batched resolvers and a frugal plan', () => {
   }
 
   it('issues one database command per list level, the same for 1 row as for 40, in one subgraph request', async () => {
-    const nested = (first: number) => `{ directives(first: ${first}) { nodes { id milestones { id service { id timeline { id } } leadAgencies { id } provinces { id } status { doneProvinces { id } } } } } }`;
+    const nested = (first: number) =>
+      `{ directives(first: ${first}) { nodes { id milestones { id service { id timeline { id } } leadAgencies { id } provinces { id } status { doneProvinces { id } } } } } }`;
     const one = await costOf(nested(1));
     const many = await costOf(nested(40));
     // Loaders at the same depth dispatch concurrently, so their order varies: compare as sets.

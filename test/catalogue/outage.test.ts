@@ -29,7 +29,11 @@ describe('database outage while running', () => {
     const logs: string[] = [];
     const stack = await startOwnStack({ env, config: readGatewayConfig(env), uri: database.uri, log: createLogger('debug', {}, (line) => logs.push(line)) });
     const run = async () => {
-      const response = await fetch(`${stack.gateway.http.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ directives(first: 1) { totalCount } }' }) });
+      const response = await fetch(`${stack.gateway.http.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ directives(first: 1) { totalCount } }' }),
+      });
       return (await response.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string } }> };
     };
     try {

@@ -14,8 +14,15 @@ import { openTestDatabase, type TestDatabase } from '../support/database';
 import { startOwnSubgraphs, startPlainGateway, type OwnSubgraphs, type PlainGateway } from '../support/plain-gateway';
 
 const post = async (url: string, query: string) => {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify({ query }) });
-  return { status: response.status, body: (await response.json()) as { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+    body: JSON.stringify({ query }),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: Record<string, any> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> },
+  };
 };
 
 describe('the committed supergraph', () => {
@@ -87,7 +94,10 @@ describe('a plain federation gateway over three agencies’ subgraphs', () => {
     agency = await startAgencySubgraph({
       port: Number(new URL(agency.url).port),
       sdl: AGENCY_SDL.replace('type RegistryOffice { name: String!', 'type RegistryOffice { name: String! code: String'),
-      resolvers: { Query: { registryOffices: () => [{ name: 'Phòng Tư pháp (test)', code: 'T-01', province: { id: '34:91' } }] }, Province: { __resolveReference: (r: { id: string }) => ({ id: r.id, registryOfficeCount: 0 }) } },
+      resolvers: {
+        Query: { registryOffices: () => [{ name: 'Phòng Tư pháp (test)', code: 'T-01', province: { id: '34:91' } }] },
+        Province: { __resolveReference: (r: { id: string }) => ({ id: r.id, registryOfficeCount: 0 }) },
+      },
     });
     // The running gateway picks the change up on reload (SIGHUP and SUPERGRAPH_POLL_SECONDS call the same).
     await gateway.running.gateway.reload();

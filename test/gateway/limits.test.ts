@@ -13,13 +13,19 @@ describe('operation limits, rate limits and CORS', () => {
   afterAll(() => pool.close());
 
   const post = (t: TestStack, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   const codeOf = async (response: Response) => ((await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0]?.extensions?.code;
   const metrics = async (t: TestStack) => (await fetch(`${t.url}/metrics`, { headers: bearer(METRICS_TOKEN) })).text();
   /** Answers promptly while an attack is refused: the process is not blocked. */
   const stillServes = async (t: TestStack) => {
     const started = performance.now();
-    expect(await (await post(t, { query: '{ directive(id: "206/qd-ttg") { id } }' }, { 'x-forwarded-for': '198.51.100.200' })).json()).toEqual({ data: { directive: { id: '206/QĐ-TTg' } } });
+    expect(await (await post(t, { query: '{ directive(id: "206/qd-ttg") { id } }' }, { 'x-forwarded-for': '198.51.100.200' })).json()).toEqual({
+      data: { directive: { id: '206/QĐ-TTg' } },
+    });
     expect(performance.now() - started).toBeLessThan(2_000);
   };
 
@@ -31,7 +37,12 @@ describe('operation limits, rate limits and CORS', () => {
       ['too deep', { query: `{ directive(id: "406/QĐ-TTg") { ${deep} } }` }],
       ['alias bomb', { query: `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: health { database }`).join(' ')} }` }],
       ['too many tokens', { query: `{ directives(first: 1) { nodes { ${'id '.repeat(4_000)} } } }` }],
-      ['nested fragments', { query: `query { directive(id: "406/QĐ-TTg") { ...F0 } } ${Array.from({ length: 20 }, (_, i) => `fragment F${i} on Directive { milestones { directive { ${i < 19 ? `...F${i + 1}` : 'id'} } } }`).join(' ')}` }],
+      [
+        'nested fragments',
+        {
+          query: `query { directive(id: "406/QĐ-TTg") { ...F0 } } ${Array.from({ length: 20 }, (_, i) => `fragment F${i} on Directive { milestones { directive { ${i < 19 ? `...F${i + 1}` : 'id'} } } }`).join(' ')}`,
+        },
+      ],
     ];
     for (const [what, body] of hostile) {
       const response = await post(t, body);
@@ -42,7 +53,10 @@ describe('operation limits, rate limits and CORS', () => {
     expect([legacy.status, await codeOf(legacy)]).toEqual([200, 'OPERATION_LIMIT_EXCEEDED']);
     const big = await post(t, JSON.stringify({ query: `{ health { database } } #${'x'.repeat(10 * 1024 * 1024)}` }));
     expect([big.status, await codeOf(big)]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
-    const batch = await post(t, Array.from({ length: 1_000 }, () => ({ query: '{ health { database } }' })));
+    const batch = await post(
+      t,
+      Array.from({ length: 1_000 }, () => ({ query: '{ health { database } }' })),
+    );
     expect(batch.status).toBe(400);
     const malformed = await post(t, '{"query": ');
     expect([malformed.status, await codeOf(malformed)]).toEqual([400, 'BAD_REQUEST']);
@@ -123,14 +137,19 @@ describe('operation limits, rate limits and CORS', () => {
     expect(await statusFrom(proxied, '203.0.113.2')).toBe(200);
     // A forged left-most entry does not help: the proxy appended the real address last.
     expect(await statusFrom(proxied, '198.51.100.7, 203.0.113.1')).toBe(429);
-    expect([await statusFrom(proxied, '2001:db8:1:2::1'), await statusFrom(proxied, '2001:db8:1:2:ffff::9'), await statusFrom(proxied, '2001:db8:1:2::abcd')]).toEqual([200, 200, 429]);
+    expect([await statusFrom(proxied, '2001:db8:1:2::1'), await statusFrom(proxied, '2001:db8:1:2:ffff::9'), await statusFrom(proxied, '2001:db8:1:2::abcd')]).toEqual([
+      200, 200, 429,
+    ]);
     expect(await statusFrom(proxied, '2001:db8:1:3::1')).toBe(200);
   });
 
   it('answers CORS preflights for configured origins only', async () => {
     const t = await pool.start({ CORS_ORIGINS: 'https://dichvucong.example.gov.vn' });
     const preflight = (origin: string) =>
-      fetch(`${t.url}/graphql`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+      fetch(`${t.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      });
     expect((await preflight('https://dichvucong.example.gov.vn')).headers.get('access-control-allow-origin')).toBe('https://dichvucong.example.gov.vn');
     expect((await preflight('https://elsewhere.example.com')).headers.get('access-control-allow-origin')).toBeNull();
   });

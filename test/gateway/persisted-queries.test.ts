@@ -14,7 +14,10 @@ describe('persisted queries and caching', () => {
     return `${lastStack.url}/graphql`;
   };
   const post = (url: string, body: unknown) =>
-    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> } }));
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, body: JSON.stringify(body) }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> },
+    }));
   const byHash = (query: string) => ({ extensions: { persistedQuery: { version: 1, sha256Hash: sha256(query) } } });
 
   beforeAll(async () => {

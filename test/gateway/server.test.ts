@@ -12,7 +12,10 @@ describe('production mode', () => {
     // Production refuses the development key that signs the audit trail's checkpoints.
     const signingKey = join(mkdtempSync(join(tmpdir(), 'dvc-production-')), 'audit-signing.pem');
     writeFileSync(signingKey, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
-    t = await startTestStack({ env: { NODE_ENV: 'production', AUDIT_HASH_KEY: 'a'.repeat(32), AUDIT_SIGNING_KEY: signingKey, POPULATION_CLIENT_SECRET: 'not-the-dev-secret' }, seed: false });
+    t = await startTestStack({
+      env: { NODE_ENV: 'production', AUDIT_HASH_KEY: 'a'.repeat(32), AUDIT_SIGNING_KEY: signingKey, POPULATION_CLIENT_SECRET: 'not-the-dev-secret' },
+      seed: false,
+    });
   });
   afterAll(() => t.close());
 
@@ -64,10 +67,9 @@ describe('the gateway over the seeded catalogue', () => {
     let after: string | null = null;
     type Page = { directives: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string; date: string | null }> } };
     for (let page = 0; page < 100; page += 1) {
-      const result: { body: { data?: Page | null } } = await t.graphql<{ directives: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string; date: string | null }> } }>(
-        'query ($after: String) { directives(first: 3, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id date } } }',
-        { after },
-      );
+      const result: { body: { data?: Page | null } } = await t.graphql<{
+        directives: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; nodes: Array<{ id: string; date: string | null }> };
+      }>('query ($after: String) { directives(first: 3, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id date } } }', { after });
       const connection = result.body.data?.directives;
       if (!connection) throw new Error('no data');
       expect(connection.totalCount).toBe(total);
@@ -118,16 +120,26 @@ describe('the gateway over the seeded catalogue', () => {
   });
 
   it("generates the request id; a caller's own id is kept as its correlation id, never as ours", async () => {
-    const response = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'portal-req-123' }, body: JSON.stringify({ query: '{ directive(id: "2348/vpcp-kstt") { id } }' }) });
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'portal-req-123' },
+      body: JSON.stringify({ query: '{ directive(id: "2348/vpcp-kstt") { id } }' }),
+    });
     expect(response.status).toBe(200);
     const requestId = response.headers.get('x-request-id') ?? '';
     expect(requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(await response.json()).toEqual({ data: { directive: { id: '2348/VPCP-KSTT' } } });
     const line = t.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.message === 'graphql request' && l.requestId === requestId);
     expect(line).toMatchObject({ correlationId: 'portal-req-123', outcome: 'success' });
-    const unsafe = await fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'bad id<script>' }, body: JSON.stringify({ query: '{ __typename }' }) });
+    const unsafe = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'bad id<script>' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
     const unsafeId = unsafe.headers.get('x-request-id');
-    expect(t.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.requestId === unsafeId && l.message === 'graphql request')).toMatchObject({ correlationId: null });
+    expect(t.logs.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.requestId === unsafeId && l.message === 'graphql request')).toMatchObject({
+      correlationId: null,
+    });
   });
 
   it('sends nosniff on every response, and cache-control from the subgraphs: public catalogue, private with a key, no-store for personal data', async () => {

@@ -26,7 +26,10 @@ describe('database smoke test', () => {
       { _id: 'c', group: 'y', amount: 5, tags: ['t2'] },
     ]);
 
-    const found = await rows.find({ _id: { $in: ['a', 'c', 'missing'] } }).sort({ _id: 1 }).toArray();
+    const found = await rows
+      .find({ _id: { $in: ['a', 'c', 'missing'] } })
+      .sort({ _id: 1 })
+      .toArray();
     expect(found.map((r) => r._id)).toEqual(['a', 'c']);
     expect(await rows.countDocuments({ tags: 't2' })).toBe(2);
 

@@ -69,7 +69,8 @@ describe('caps on citizen lookups', () => {
   it('refuses more than 10 verifications in one request, and charges nothing for them', async () => {
     const key = await t.key('officer');
     const [id = ''] = findIds('FOUND', 1, 32);
-    const aliases = (count: number): string => Array.from({ length: count }, (_, i) => `v${i}: verifyCitizen(id: $id, fullName: "Nguyễn Văn An", dateOfBirth: "1990-01-01", purpose: IDENTITY)`).join(' ');
+    const aliases = (count: number): string =>
+      Array.from({ length: count }, (_, i) => `v${i}: verifyCitizen(id: $id, fullName: "Nguyễn Văn An", dateOfBirth: "1990-01-01", purpose: IDENTITY)`).join(' ');
     const attack = await post<Record<string, string | null>>(`query ($id: ID!) { ${aliases(11)} }`, { id }, key);
     expect(Object.values(attack.data ?? {})).toEqual(Array.from({ length: 11 }, () => null));
     expect(new Set(attack.errors?.map((e) => `${String(e.extensions?.code)}: ${e.message}`))).toEqual(
@@ -93,7 +94,9 @@ describe('caps on citizen lookups', () => {
     const callsBefore = (await stats()).requests;
     const refused = await post<{ verifyCitizen: string | null }>(verify, { id, name: 'Nguyễn Văn Đoán cuối' }, key);
     expect(refused.data).toEqual({ verifyCitizen: null });
-    expect(refused.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([[ErrorCode.RATE_LIMITED, 'This API key has used its verifications for this hour; try again later.']]);
+    expect(refused.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([
+      [ErrorCode.RATE_LIMITED, 'This API key has used its verifications for this hour; try again later.'],
+    ]);
     expect((await stats()).requests).toBe(callsBefore);
     // Another key still verifies, promptly.
     const other = await t.key('officer');
@@ -114,7 +117,8 @@ describe('caps on citizen lookups', () => {
       finished.push(name);
       return { result, ms: performance.now() - started };
     };
-    const big = (seed: number) => () => post<{ citizens: unknown[] }>('query ($ids: [ID!]!) { citizens(ids: $ids, purpose: IDENTITY) { id } }', { ids: sampleCitizenIds(1_000, seed) }, attacker);
+    const big = (seed: number) => () =>
+      post<{ citizens: unknown[] }>('query ($ids: [ID!]!) { citizens(ids: $ids, purpose: IDENTITY) { id } }', { ids: sampleCitizenIds(1_000, seed) }, attacker);
     // Two requests of 1,000 IDs: 40 batches of 50, five rounds of 8 at the stub.
     const attacks = [timed('attack 1', big(34)), timed('attack 2', big(35))];
     await new Promise((resolve) => setTimeout(resolve, latencyMs / 2));

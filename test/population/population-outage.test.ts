@@ -33,8 +33,11 @@ describe('failures behind the population subgraph', () => {
   let auditor = '';
   const stats = async (): Promise<StubStats> => (await t.stubAdmin('GET', '/admin/stats')) as StubStats;
   const faults = (change: Record<string, unknown>): Promise<unknown> => t.stubAdmin('PUT', '/admin/faults', change);
-  const post = async <T = { citizen: { id: string; fullName: string } | null; directive: { id: string } }>(query: string, variables: Record<string, unknown> = {}, key = officer): Promise<Body<T>> =>
-    (await t.graphql<T>(query, variables, key ? bearer(key) : {})).body;
+  const post = async <T = { citizen: { id: string; fullName: string } | null; directive: { id: string } }>(
+    query: string,
+    variables: Record<string, unknown> = {},
+    key = officer,
+  ): Promise<Body<T>> => (await t.graphql<T>(query, variables, key ? bearer(key) : {})).body;
   const readiness = async (): Promise<PopulationReadiness> => (await (await fetch(`${t.stack.population.http.url}/readyz`)).json()) as PopulationReadiness;
   const outcomes = async (id: string): Promise<string[]> => {
     const result = await post<{ auditEntries: { nodes: Array<{ outcome: string }> } }>('query ($id: ID) { auditEntries(subjectId: $id) { nodes { outcome } } }', { id }, auditor);
@@ -49,7 +52,9 @@ describe('failures behind the population subgraph', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestStack({ env: { POPULATION_TIMEOUT_MS: '300', POPULATION_RETRIES: '2', POPULATION_BREAKER_THRESHOLD: '3', POPULATION_BREAKER_OPEN_MS: String(BREAKER_OPEN_MS) } });
+    t = await startTestStack({
+      env: { POPULATION_TIMEOUT_MS: '300', POPULATION_RETRIES: '2', POPULATION_BREAKER_THRESHOLD: '3', POPULATION_BREAKER_OPEN_MS: String(BREAKER_OPEN_MS) },
+    });
     officer = await t.key('officer');
     auditor = await t.key('auditor');
   });
@@ -154,7 +159,11 @@ describe('failures behind the population subgraph', () => {
     const name = 'Trần Thị Bí Mật';
     const logsBefore = t.logs.length;
     const extract = await t.graphql<{ citizen: null }>(CITIZEN, { id }, bearer(officer));
-    const verify = await t.graphql<{ verifyCitizen: null }>('query ($id: ID!, $name: String!) { verifyCitizen(id: $id, fullName: $name, dateOfBirth: "1990-01-01", purpose: IDENTITY) }', { id, name }, bearer(officer));
+    const verify = await t.graphql<{ verifyCitizen: null }>(
+      'query ($id: ID!, $name: String!) { verifyCitizen(id: $id, fullName: $name, dateOfBirth: "1990-01-01", purpose: IDENTITY) }',
+      { id, name },
+      bearer(officer),
+    );
     for (const response of [extract, verify]) {
       expect(response.body.errors?.map((e) => [e.extensions?.code, e.message])).toEqual([[ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error']]);
     }
@@ -178,7 +187,9 @@ describe('failures behind the population subgraph', () => {
   it('answers the catalogue part and SUBGRAPH_UNAVAILABLE for citizen fields when the population subgraph is down', async () => {
     await t.stack.population.close();
     const [id = ''] = findIds('FOUND', 1, 47);
-    const result = await post<{ directive: { id: string }; citizen: null }>('query ($id: ID!) { directive(id: "406/QĐ-TTg") { id } citizen(id: $id, purpose: IDENTITY) { id } }', { id });
+    const result = await post<{ directive: { id: string }; citizen: null }>('query ($id: ID!) { directive(id: "406/QĐ-TTg") { id } citizen(id: $id, purpose: IDENTITY) { id } }', {
+      id,
+    });
     expect(result.data).toEqual({ directive: { id: '406/QĐ-TTg' }, citizen: null });
     expect(result.errors?.map((e) => [e.path?.join('.'), e.extensions?.code, e.extensions?.subgraph])).toEqual([['citizen', ErrorCode.SUBGRAPH_UNAVAILABLE, 'population']]);
     expect(result.errors?.[0]?.message).toBe('The population subgraph is unavailable; its fields are null. Try again shortly.');

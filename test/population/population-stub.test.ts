@@ -99,7 +99,10 @@ describe('synthetic citizens', () => {
     const ids = sampleCitizenIds(20, 42);
     expect(new Set(ids).size).toBe(20);
     const ask = (url: string, fields: string[], purpose: string) => post(url, '/v1/extract/batch', { purpose, ids, fields });
-    for (const [purpose, fields] of [['CIVIL_STATUS', CIVIL_FIELDS], ['RESIDENCE_VERIFICATION', RESIDENCE_FIELDS]] as const) {
+    for (const [purpose, fields] of [
+      ['CIVIL_STATUS', CIVIL_FIELDS],
+      ['RESIDENCE_VERIFICATION', RESIDENCE_FIELDS],
+    ] as const) {
       const [a, b] = await Promise.all([ask(first.url, [...fields], purpose), ask(second.url, [...fields], purpose)]);
       expect(a.status).toBe(200);
       expect(b.body).toEqual(a.body);
@@ -123,7 +126,11 @@ describe('synthetic citizens', () => {
     ];
     for (const expected of cases) {
       const id = livingIdWithPrefix(expected.prefix);
-      const answer = await post(stub.url, '/v1/extract', { purpose: 'CIVIL_STATUS', id, fields: ['fullName', 'dateOfBirth', 'sex', 'birthRegistrationProvinceCode', 'maritalStatus'] });
+      const answer = await post(stub.url, '/v1/extract', {
+        purpose: 'CIVIL_STATUS',
+        id,
+        fields: ['fullName', 'dateOfBirth', 'sex', 'birthRegistrationProvinceCode', 'maritalStatus'],
+      });
       expect(answer.status).toBe(200);
       const citizen = (answer.body as { citizen: CitizenFields & { maritalStatus: string } }).citizen;
       expect(citizen.sex).toBe(expected.sex);
@@ -185,7 +192,8 @@ describe('synthetic citizens', () => {
     const missing = findIds('NOT_FOUND', 3, 5);
     const dead = findIds('DECEASED', 3, 5);
     const alive = findIds('FOUND', 3, 5);
-    const extract = async (id: string) => (await post(stub.url, '/v1/extract', { purpose: 'CIVIL_STATUS', id, fields: ['dateOfBirth', 'deceased', 'dateOfDeath'] })).body as ExtractBody;
+    const extract = async (id: string) =>
+      (await post(stub.url, '/v1/extract', { purpose: 'CIVIL_STATUS', id, fields: ['dateOfBirth', 'deceased', 'dateOfDeath'] })).body as ExtractBody;
     for (const id of missing) expect(await extract(id)).toEqual({ id, status: 'NOT_FOUND' });
     for (const id of dead) {
       const answer = await extract(id);
@@ -413,7 +421,14 @@ describe('acting like a remote service', () => {
 
     const updated = await call(stub.url, 'PUT', '/admin/faults', { latencyMs: 5, errorRate: 0.25, rateLimitPerSecond: 20 }, ADMIN);
     expect(updated.status).toBe(200);
-    expect((await call(stub.url, 'GET', '/admin/faults', undefined, ADMIN)).body).toEqual({ latencyMs: 5, jitterMs: 0, errorRate: 0.25, mode: 'normal', slowMs: 5000, rateLimitPerSecond: 20 });
+    expect((await call(stub.url, 'GET', '/admin/faults', undefined, ADMIN)).body).toEqual({
+      latencyMs: 5,
+      jitterMs: 0,
+      errorRate: 0.25,
+      mode: 'normal',
+      slowMs: 5000,
+      rateLimitPerSecond: 20,
+    });
     expect(stub.state.faults.errorRate).toBe(0.25);
   });
 
@@ -424,7 +439,12 @@ describe('acting like a remote service', () => {
     await post(stub.url, '/v1/extract', { purpose: 'IDENTITY', id: ids[0], fields: ['fullName'] });
     await post(stub.url, '/v1/extract/batch', { purpose: 'IDENTITY', ids, fields: ['fullName'] });
     await post(stub.url, '/v1/verify/batch', { purpose: 'IDENTITY', items: ids.slice(0, 2).map((id) => ({ id, fullName: 'Lê Văn Nam', dateOfBirth: '1980-05-05' })) });
-    await post(stub.url, '/v1/verify', { purpose: 'IDENTITY', id: ids[1], fullName: 'Lê Văn Nam', dateOfBirth: '1980-05-05' }, { 'x-client-id': OTHER_CLIENT.id, 'x-client-secret': OTHER_CLIENT.secret });
+    await post(
+      stub.url,
+      '/v1/verify',
+      { purpose: 'IDENTITY', id: ids[1], fullName: 'Lê Văn Nam', dateOfBirth: '1980-05-05' },
+      { 'x-client-id': OTHER_CLIENT.id, 'x-client-secret': OTHER_CLIENT.secret },
+    );
     await post(stub.url, '/v1/verify', { purpose: 'IDENTITY' }, {}); // unauthenticated: not counted
 
     const stats = await call(stub.url, 'GET', '/admin/stats', undefined, ADMIN);
@@ -479,7 +499,15 @@ describe('acting like a remote service', () => {
 describe('configuration', () => {
   test('defaults pair with the gateway; bad values name their variable', () => {
     const defaults = loadStubConfig({});
-    expect(defaults).toMatchObject({ port: 4100, clients: { 'dvc-gateway': 'dev-secret-change-me' }, adminToken: 'dev-admin-token', latencyMs: 20, jitterMs: 10, mode: 'normal', rateLimitPerSecond: 50 });
+    expect(defaults).toMatchObject({
+      port: 4100,
+      clients: { 'dvc-gateway': 'dev-secret-change-me' },
+      adminToken: 'dev-admin-token',
+      latencyMs: 20,
+      jitterMs: 10,
+      mode: 'normal',
+      rateLimitPerSecond: 50,
+    });
     expect(loadStubConfig({ POPULATION_STUB_CLIENTS: 'a:x:y, b:z', POPULATION_STUB_ERROR_RATE: '0.1' })).toMatchObject({ clients: { a: 'x:y', b: 'z' }, errorRate: 0.1 });
     const bad: Array<[string, string]> = [
       ['POPULATION_STUB_PORT', 'eighty'],

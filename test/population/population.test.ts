@@ -34,7 +34,8 @@ interface AuditNode {
 type Citizen = Record<string, unknown> & { id: string };
 type Errors = GraphQLResponse['body']['errors'];
 
-const AUDIT_QUERY = 'query ($id: ID) { auditEntries(subjectId: $id, first: 100) { totalCount nodes { operation purpose outcome fields keyId role requestId hashKeyId subjectRole } } }';
+const AUDIT_QUERY =
+  'query ($id: ID) { auditEntries(subjectId: $id, first: 100) { totalCount nodes { operation purpose outcome fields keyId role requestId hashKeyId subjectRole } } }';
 const CITIZEN = 'query ($id: ID!, $purpose: LookupPurpose!) { citizen(id: $id, purpose: $purpose) { ...Selected } }';
 
 /** A FOUND citizen as the stub holds it (the generator is the stub's own code). */
@@ -89,7 +90,10 @@ describe('citizen lookups through the gateway', () => {
   it('returns only the fields the purpose covers, with provinces from the catalogue in their era', async () => {
     const [id = ''] = findIds('FOUND', 1, 11);
     const record = recordOf(id);
-    const residence = await lookup(CITIZEN.replace('...Selected', 'id fullName sex religion permanentResidence { addressLine province { id era } }'), { id, purpose: 'RESIDENCE_VERIFICATION' });
+    const residence = await lookup(CITIZEN.replace('...Selected', 'id fullName sex religion permanentResidence { addressLine province { id era } }'), {
+      id,
+      purpose: 'RESIDENCE_VERIFICATION',
+    });
     expect(residence.data?.citizen).toEqual({
       id,
       fullName: record.fullName,
@@ -100,7 +104,10 @@ describe('citizen lookups through the gateway', () => {
     expect(codes(residence.errors)).toEqual([['citizen.religion', ErrorCode.FORBIDDEN]]);
     expect(residence.errors?.[0]?.message).toBe('The purpose RESIDENCE_VERIFICATION does not cover the field "religion".');
 
-    const civil = await lookup(CITIZEN.replace('...Selected', 'birthRegistrationProvince { id name era cccdCode } hometownProvince { id era } permanentResidence { addressLine }'), { id, purpose: 'CIVIL_STATUS' });
+    const civil = await lookup(
+      CITIZEN.replace('...Selected', 'birthRegistrationProvince { id name era cccdCode } hometownProvince { id era } permanentResidence { addressLine }'),
+      { id, purpose: 'CIVIL_STATUS' },
+    );
     expect(civil.data?.citizen).toMatchObject({
       birthRegistrationProvince: { id: `63:${record.birthRegistrationProvinceCode}`, era: 'BEFORE_2025_07', cccdCode: id.slice(0, 3) },
       hometownProvince: { id: `63:${record.hometownProvinceCode}`, era: 'BEFORE_2025_07' },
@@ -179,7 +186,17 @@ describe('citizen lookups through the gateway', () => {
     // Every entry names the key its hash was made with, so the key can be rotated.
     expect(new Set(stored.map((entry) => entry.hashKeyId))).toEqual(new Set([auditKeyOf(TEST_AUDIT_KEY).id]));
     expect(await audit(id)).toEqual([
-      { operation: 'EXTRACT', purpose: 'CIVIL_STATUS', outcome: 'FOUND', fields: ['fullName', 'maritalStatus'], keyId: keyIds.officer, role: 'OFFICER', requestId: response.headers.get('x-request-id'), hashKeyId: auditKeyOf(TEST_AUDIT_KEY).id, subjectRole: 'SUBJECT' },
+      {
+        operation: 'EXTRACT',
+        purpose: 'CIVIL_STATUS',
+        outcome: 'FOUND',
+        fields: ['fullName', 'maritalStatus'],
+        keyId: keyIds.officer,
+        role: 'OFFICER',
+        requestId: response.headers.get('x-request-id'),
+        hashKeyId: auditKeyOf(TEST_AUDIT_KEY).id,
+        subjectRole: 'SUBJECT',
+      },
     ]);
     for (const key of [keys.officer, keys.analyst, '']) {
       expect(codes((await lookup(AUDIT_QUERY, { id }, key)).errors)).toEqual([['auditEntries', ErrorCode.FORBIDDEN]]);
@@ -213,7 +230,11 @@ describe('citizen lookups through the gateway', () => {
       expect(result.data).toEqual({ citizen: null });
       expect(codes(result.errors)).toEqual([['citizen', ErrorCode.FORBIDDEN]]);
       expect(result.errors?.[0]?.message).toBe('This API key may not state the purpose IDENTITY; its purposes are RESIDENCE_VERIFICATION.');
-      const verify = await lookup<{ verifyCitizen: string | null }>('query ($id: ID!) { verifyCitizen(id: $id, fullName: "Nguyễn Văn An", dateOfBirth: "1990-01-01", purpose: CIVIL_STATUS) }', { id }, narrow);
+      const verify = await lookup<{ verifyCitizen: string | null }>(
+        'query ($id: ID!) { verifyCitizen(id: $id, fullName: "Nguyễn Văn An", dateOfBirth: "1990-01-01", purpose: CIVIL_STATUS) }',
+        { id },
+        narrow,
+      );
       expect(codes(verify.errors)).toEqual([['verifyCitizen', ErrorCode.FORBIDDEN]]);
       expect((await stats()).requests).toBe(0);
       expect((await audit(id)).map((e) => [e.operation, e.purpose, e.outcome, e.fields])).toEqual([
@@ -224,7 +245,11 @@ describe('citizen lookups through the gateway', () => {
 
     it('answers a field outside the key null with FORBIDDEN, and never asks the upstream for it', async () => {
       const [id = ''] = findIds('FOUND', 1, 19);
-      const result = await lookup(CITIZEN.replace('...Selected', 'fullName dateOfBirth permanentResidence { addressLine } onlineServicesAtResidence { id }'), { id, purpose: 'RESIDENCE_VERIFICATION' }, narrow);
+      const result = await lookup(
+        CITIZEN.replace('...Selected', 'fullName dateOfBirth permanentResidence { addressLine } onlineServicesAtResidence { id }'),
+        { id, purpose: 'RESIDENCE_VERIFICATION' },
+        narrow,
+      );
       expect(result.data?.citizen).toEqual({ fullName: recordOf(id).fullName, dateOfBirth: null, permanentResidence: null, onlineServicesAtResidence: null });
       expect(codes(result.errors).sort()).toEqual([
         ['citizen.dateOfBirth', ErrorCode.FORBIDDEN],
@@ -255,20 +280,32 @@ describe('citizen lookups through the gateway', () => {
       const id = findIds('FOUND', 400, 20).find((candidate) => recordOf(candidate).permanentResidence.provinceCode === '52') ?? '';
       const record = recordOf(id);
       proxy.bodies.length = 0;
-      const query = CITIZEN.replace('...Selected', 'id fullName householdHead { id fullName } permanentResidence { addressLine province { name } } onlineServicesAtResidence { name }');
+      const query = CITIZEN.replace(
+        '...Selected',
+        'id fullName householdHead { id fullName } permanentResidence { addressLine province { name } } onlineServicesAtResidence { name }',
+      );
       const post = async (): Promise<{ citizen: Citizen }> => {
-        const response = await fetch(`${gateway.http.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(keys.officer) }, body: JSON.stringify({ query, variables: { id, purpose: 'RESIDENCE_VERIFICATION' } }) });
+        const response = await fetch(`${gateway.http.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...bearer(keys.officer) },
+          body: JSON.stringify({ query, variables: { id, purpose: 'RESIDENCE_VERIFICATION' } }),
+        });
         const body = (await response.json()) as GraphQLResponse<{ citizen: Citizen }>['body'];
         expect(body.errors).toBeUndefined();
         return body.data as { citizen: Citizen };
       };
       const first = await post();
-      expect(first.citizen).toMatchObject({ id, permanentResidence: { province: { name: 'Gia Lai' } }, onlineServicesAtResidence: [{ name: expect.any(String) }, { name: expect.any(String) }] });
+      expect(first.citizen).toMatchObject({
+        id,
+        permanentResidence: { province: { name: 'Gia Lai' } },
+        onlineServicesAtResidence: [{ name: expect.any(String) }, { name: expect.any(String) }],
+      });
       expect(first.citizen.onlineServicesAtResidence).toContainEqual({ name: 'Cấp giấy thăm viếng mộ liệt sĩ' });
       await post();
 
       const sent = proxy.bodies.join('\n');
-      for (const personal of [id, record.fullName, record.householdHead.id, record.householdHead.fullName, record.permanentResidence.addressLine]) expect(sent).not.toContain(personal);
+      for (const personal of [id, record.fullName, record.householdHead.id, record.householdHead.fullName, record.permanentResidence.addressLine])
+        expect(sent).not.toContain(personal);
       const citizens = proxy.bodies.flatMap(representations).filter((r) => r.__typename === 'Citizen');
       expect(citizens).toHaveLength(2);
       for (const representation of citizens) {

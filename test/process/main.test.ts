@@ -102,7 +102,11 @@ describe('gateway process', () => {
     try {
       const gateway = spawnGateway({ SUBGRAPHS: `first=${other.url},second=${bad.url}`, SUBGRAPH_SECRET: TEST_SUBGRAPH_SECRET });
       expect(await gateway.exited).toBe(1);
-      const lines = gateway.logs().trim().split('\n').filter((line) => !line.startsWith('{'));
+      const lines = gateway
+        .logs()
+        .trim()
+        .split('\n')
+        .filter((line) => !line.startsWith('{'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^Composition failed: subgraph "(first|second)": /);
     } finally {
@@ -119,7 +123,11 @@ describe('gateway process', () => {
       const url = await waitForReady(gateway);
       expect((await graphql(url, '{ registryOffices { name } }')).body.data).toEqual({ registryOffices: [{ name: 'Phòng Tư pháp (test)' }] });
       await agency.stop();
-      agency = await startAgencySubgraph({ port, sdl: AGENCY_SDL.replace('type Query { registryOffices', 'type Query { officeCount: Int registryOffices'), resolvers: { Query: { officeCount: () => 7, registryOffices: () => [] }, Province: { __resolveReference: () => null } } });
+      agency = await startAgencySubgraph({
+        port,
+        sdl: AGENCY_SDL.replace('type Query { registryOffices', 'type Query { officeCount: Int registryOffices'),
+        resolvers: { Query: { officeCount: () => 7, registryOffices: () => [] }, Province: { __resolveReference: () => null } },
+      });
       gateway.child.kill('SIGHUP');
       let answer: unknown;
       for (let attempt = 0; attempt < 40 && answer === undefined; attempt += 1) {

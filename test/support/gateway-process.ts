@@ -44,7 +44,11 @@ export async function waitForReady(gateway: GatewayProcess, timeoutMs = 60_000):
   throw new Error(`gateway not ready after ${timeoutMs} ms:\n${gateway.logs()}`);
 }
 
-export async function graphql(baseUrl: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> } }> {
+export async function graphql(
+  baseUrl: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<{ status: number; body: { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> } }> {
   const response = await fetch(`${baseUrl}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },

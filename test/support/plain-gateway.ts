@@ -45,7 +45,15 @@ export interface OwnSubgraphs {
 /** Our two subgraphs, each alone on a free port as `npm run subgraph` runs them, signed with TEST_SUBGRAPH_SECRET. */
 export async function startOwnSubgraphs(database: TestDatabase): Promise<OwnSubgraphs> {
   const stub = await startPopulationStub({ port: 0, clients: { [STUB_CLIENT.id]: STUB_CLIENT.secret }, latencyMs: 0, jitterMs: 0 });
-  const env = { PORT: '0', MONGODB_DB: database.name, SUBGRAPH_SECRET: TEST_SUBGRAPH_SECRET, POPULATION_API_URL: stub.url, POPULATION_CLIENT_ID: STUB_CLIENT.id, POPULATION_CLIENT_SECRET: STUB_CLIENT.secret, AUDIT_HASH_KEY: TEST_AUDIT_KEY };
+  const env = {
+    PORT: '0',
+    MONGODB_DB: database.name,
+    SUBGRAPH_SECRET: TEST_SUBGRAPH_SECRET,
+    POPULATION_API_URL: stub.url,
+    POPULATION_CLIENT_ID: STUB_CLIENT.id,
+    POPULATION_CLIENT_SECRET: STUB_CLIENT.secret,
+    AUDIT_HASH_KEY: TEST_AUDIT_KEY,
+  };
   const log = createLogger('error');
   const registry = new Registry();
   const catalogue = await startCatalogueSubgraph({ config: readCatalogueConfig(env), secret: TEST_SUBGRAPH_SECRET, uri: database.uri, log, registry });

@@ -53,7 +53,15 @@ export interface TestStackOptions {
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const database = options.database ?? (await openTestDatabase('stack'));
   if (!options.database && options.seed !== false) await loadSeedData(database.collections);
-  const stub = await startPopulationStub({ port: 0, clients: { [STUB_CLIENT.id]: STUB_CLIENT.secret }, adminToken: STUB_ADMIN, latencyMs: 0, jitterMs: 0, rateLimitPerSecond: 1000, ...options.stub });
+  const stub = await startPopulationStub({
+    port: 0,
+    clients: { [STUB_CLIENT.id]: STUB_CLIENT.secret },
+    adminToken: STUB_ADMIN,
+    latencyMs: 0,
+    jitterMs: 0,
+    rateLimitPerSecond: 1000,
+    ...options.stub,
+  });
   const env = {
     PORT: '0',
     MONGODB_DB: database.name,
@@ -86,7 +94,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       return (await createApiKey(database.db, { name: `test ${role}`, role, ...extra })).key;
     },
     async stubAdmin(method, path, body) {
-      const response = await fetch(`${stub.url}${path}`, { method, headers: { 'x-admin-token': STUB_ADMIN, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+      const response = await fetch(`${stub.url}${path}`, {
+        method,
+        headers: { 'x-admin-token': STUB_ADMIN, 'content-type': 'application/json' },
+        body: body ? JSON.stringify(body) : undefined,
+      });
       if (!response.ok) throw new Error(`stub admin ${method} ${path}: ${response.status}`);
       return response.status === 204 ? undefined : response.json();
     },

@@ -56,7 +56,10 @@ describe('the gateway configuration', () => {
       { name: 'catalogue', url: 'http://10.0.0.1:4001/graphql' },
       { name: 'civil_status', url: 'https://hotich.example.gov.vn/graphql' },
     ]);
-    expect(readGatewayConfig({ SUPERGRAPH_FILE: 'schema/supergraph.graphql', SUBGRAPH_SECRET: 'x'.repeat(32) }, '/srv/app').supergraph).toEqual({ kind: 'file', path: '/srv/app/schema/supergraph.graphql' });
+    expect(readGatewayConfig({ SUPERGRAPH_FILE: 'schema/supergraph.graphql', SUBGRAPH_SECRET: 'x'.repeat(32) }, '/srv/app').supergraph).toEqual({
+      kind: 'file',
+      path: '/srv/app/schema/supergraph.graphql',
+    });
   });
 
   it('turns the IDE and introspection off in production unless set', () => {
@@ -74,7 +77,11 @@ describe('a subgraph configuration', () => {
     expect(readCatalogueConfig({})).toMatchObject({ port: 4001, seedOnStart: true, cacheMaxAgeSeconds: 300, secret: undefined });
   });
 
-  it.each([[{ SEED_ON_START: 'maybe' }, 'SEED_ON_START'], [{ SUBGRAPH_SECRET: 'short' }, 'SUBGRAPH_SECRET'], [{ CACHE_MAX_AGE_SECONDS: '-5' }, 'CACHE_MAX_AGE_SECONDS']])('rejects %j naming the variable', (env, variable) => {
+  it.each([
+    [{ SEED_ON_START: 'maybe' }, 'SEED_ON_START'],
+    [{ SUBGRAPH_SECRET: 'short' }, 'SUBGRAPH_SECRET'],
+    [{ CACHE_MAX_AGE_SECONDS: '-5' }, 'CACHE_MAX_AGE_SECONDS'],
+  ])('rejects %j naming the variable', (env, variable) => {
     expect(configError(() => readCatalogueConfig(env)).variable).toBe(variable);
   });
 });

@@ -45,13 +45,17 @@ describe('what a client sees of an error', () => {
   beforeEach(() => void (lines.length = 0));
 
   it('passes our codes as they are, without what the engine attached (the subgraph request and its variables)', () => {
-    const error = new GraphQLError('`citizen` needs an API key with one of the roles officer, admin.', { extensions: { code: 'FORBIDDEN', serviceName: 'population', request: { body: '{"variables":{"id":"001203004567"}}' } } });
+    const error = new GraphQLError('`citizen` needs an API key with one of the roles officer, admin.', {
+      extensions: { code: 'FORBIDDEN', serviceName: 'population', request: { body: '{"variables":{"id":"001203004567"}}' } },
+    });
     const masked = maskGatewayError(error, log) as GraphQLError;
     expect(masked.extensions).toEqual({ code: 'FORBIDDEN', serviceName: 'population' });
   });
 
   it('names an unreachable subgraph, and logs neither the request nor its variables', () => {
-    const error = new GraphQLError('socket hang up', { extensions: { code: 'SUBREQUEST_HTTP_ERROR', serviceName: 'population', request: { body: '{"variables":{"id":"001203004567"}}' } } });
+    const error = new GraphQLError('socket hang up', {
+      extensions: { code: 'SUBREQUEST_HTTP_ERROR', serviceName: 'population', request: { body: '{"variables":{"id":"001203004567"}}' } },
+    });
     const masked = maskGatewayError(error, log) as GraphQLError;
     expect(masked.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'population' });
     expect(masked.message).toMatch(/The population subgraph is unavailable/);
@@ -59,7 +63,9 @@ describe('what a client sees of an error', () => {
   });
 
   it('gives variables that do not coerce BAD_USER_INPUT, and anything else a generic INTERNAL_SERVER_ERROR', () => {
-    expect((maskGatewayError(new GraphQLError('Variable "$first" got invalid value "x"; Int cannot represent non-integer value: "x"'), log) as GraphQLError).extensions.code).toBe('BAD_USER_INPUT');
+    expect((maskGatewayError(new GraphQLError('Variable "$first" got invalid value "x"; Int cannot represent non-integer value: "x"'), log) as GraphQLError).extensions.code).toBe(
+      'BAD_USER_INPUT',
+    );
     const internal = maskGatewayError(new Error('Cannot read properties of undefined'), log) as GraphQLError;
     expect(internal).toMatchObject({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
   });
@@ -68,7 +74,9 @@ describe('what a client sees of an error', () => {
     const outage = formatSubgraphError({ message: 'x', path: ['directives'] }, new MongoNetworkError('connect ECONNREFUSED'), () => undefined);
     expect(outage).toMatchObject({ extensions: { code: 'DATABASE_UNAVAILABLE' }, path: ['directives'] });
     const internals: string[] = [];
-    const hidden = formatSubgraphError({ message: 'boom at /srv/app', extensions: { stacktrace: ['...'] } }, new TypeError('boom at /srv/app'), (description) => internals.push(description));
+    const hidden = formatSubgraphError({ message: 'boom at /srv/app', extensions: { stacktrace: ['...'] } }, new TypeError('boom at /srv/app'), (description) =>
+      internals.push(description),
+    );
     expect(hidden).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     expect(internals).toEqual(['TypeError: boom at /srv/app']);
   });

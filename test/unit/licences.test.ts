@@ -21,7 +21,13 @@ describe('licences of what runs in production', () => {
 
   it('are all OSI-approved open-source licences', () => {
     expect(packages.length).toBeGreaterThan(100);
-    const other = packages.filter(({ licence }) => !licence.replace(/[()]/g, '').split(/ (?:AND|OR) /).every((id) => OSI.has(id.trim())));
+    const other = packages.filter(
+      ({ licence }) =>
+        !licence
+          .replace(/[()]/g, '')
+          .split(/ (?:AND|OR) /)
+          .every((id) => OSI.has(id.trim())),
+    );
     expect(other).toEqual([]);
   });
 

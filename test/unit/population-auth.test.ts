@@ -101,10 +101,14 @@ describe('the population subgraph schema', () => {
   });
 
   it('names roles for every field it means to serve, so deny-by-default hides nothing by accident', () => {
-    const readableByNobody = Object.entries(rules).filter(([, roles]) => roles.length === 0).map(([field]) => field);
+    const readableByNobody = Object.entries(rules)
+      .filter(([, roles]) => roles.length === 0)
+      .map(([field]) => field);
     expect(readableByNobody).toEqual([]);
     // No personal field is open to anonymous or analyst callers.
-    const tooOpen = Object.entries(rules).filter(([field, roles]) => !field.startsWith('Query._') && field !== '_Service.sdl' && !field.startsWith('PageInfo.') && (roles.includes('public') || roles.includes('analyst')));
+    const tooOpen = Object.entries(rules).filter(
+      ([field, roles]) => !field.startsWith('Query._') && field !== '_Service.sdl' && !field.startsWith('PageInfo.') && (roles.includes('public') || roles.includes('analyst')),
+    );
     expect(tooOpen).toEqual([]);
   });
 });

@@ -32,9 +32,20 @@ const PRODUCTION: Env = {
 describe('population subgraph configuration', () => {
   it('has the documented caps by default', () => {
     const config = readPopulationConfig({});
-    expect(config).toMatchObject({ maxIdsPerRequest: 1_000, maxVerificationsPerRequest: 10, maxVerificationsPerKeyPerHour: 1_000, auditHashKeyIsDefault: true, auditPreviousHashKeys: [] });
+    expect(config).toMatchObject({
+      maxIdsPerRequest: 1_000,
+      maxVerificationsPerRequest: 10,
+      maxVerificationsPerKeyPerHour: 1_000,
+      auditHashKeyIsDefault: true,
+      auditPreviousHashKeys: [],
+    });
     expect(config.population.maxConcurrentBatches).toBe(8);
-    const set = readPopulationConfig({ CITIZEN_MAX_IDS_PER_REQUEST: '20', CITIZEN_MAX_VERIFICATIONS_PER_REQUEST: '2', CITIZEN_MAX_VERIFICATIONS_PER_KEY_PER_HOUR: '5', POPULATION_MAX_CONCURRENT_BATCHES: '3' });
+    const set = readPopulationConfig({
+      CITIZEN_MAX_IDS_PER_REQUEST: '20',
+      CITIZEN_MAX_VERIFICATIONS_PER_REQUEST: '2',
+      CITIZEN_MAX_VERIFICATIONS_PER_KEY_PER_HOUR: '5',
+      POPULATION_MAX_CONCURRENT_BATCHES: '3',
+    });
     expect(set).toMatchObject({ maxIdsPerRequest: 20, maxVerificationsPerRequest: 2, maxVerificationsPerKeyPerHour: 5, population: { maxConcurrentBatches: 3 } });
     expect(configError({ POPULATION_MAX_CONCURRENT_BATCHES: '0' })?.variable).toBe('POPULATION_MAX_CONCURRENT_BATCHES');
     expect(configError({ CITIZEN_MAX_IDS_PER_REQUEST: 'many' })?.variable).toBe('CITIZEN_MAX_IDS_PER_REQUEST');

@@ -15,7 +15,10 @@ describe('citizen request limits', () => {
     typeDefs: 'type Query { citizen(id: ID!): String citizens(ids: [ID!]!): [String] verifyCitizen(id: ID!): String other: String }',
     resolvers: { Query: { citizen: count, citizens: (_: unknown, args: { ids: string[] }) => args.ids.map(count), verifyCitizen: count, other: () => 'other' } },
   });
-  const server = new ApolloServer({ schema, plugins: [ApolloServerPluginInlineTraceDisabled(), citizenRequestLimitsPlugin({ maxIdsPerRequest: 3, maxVerificationsPerRequest: 1 })] });
+  const server = new ApolloServer({
+    schema,
+    plugins: [ApolloServerPluginInlineTraceDisabled(), citizenRequestLimitsPlugin({ maxIdsPerRequest: 3, maxVerificationsPerRequest: 1 })],
+  });
   beforeAll(() => server.start());
   afterAll(() => server.stop());
 

@@ -22,7 +22,10 @@ describe('signed subgraph requests', () => {
 
   it.each([
     ['the body changed', () => verify(headers, body.replace('IDENTITY', 'CIVIL_STATUS'))],
-    ['the identity changed', () => verify({ ...headers, [IDENTITY_HEADER]: Buffer.from(JSON.stringify({ ...identity, principal: { ...identity.principal, role: 'admin' } })).toString('base64url') })],
+    [
+      'the identity changed',
+      () => verify({ ...headers, [IDENTITY_HEADER]: Buffer.from(JSON.stringify({ ...identity, principal: { ...identity.principal, role: 'admin' } })).toString('base64url') }),
+    ],
     ['the time changed', () => verify({ ...headers, [SIGNATURE_HEADER]: (headers[SIGNATURE_HEADER] ?? '').replace('t=1000000', 't=1000001') })],
     ['another secret signed it', () => verify(headers, body, 1_000_000, 'x'.repeat(32))],
   ])('refuses a request when %s', (_what, attempt) => {

@@ -39,7 +39,8 @@ export function maskGatewayError(error: unknown, log: Logger): Error {
     return recode(error, code, error.message, kept);
   }
   // graphql-js's own request errors (variables that do not coerce) carry no code: they are the caller's mistake.
-  if (code === undefined && /^Variable "\$/.test(error.message)) return recode(error, ErrorCode.BAD_USER_INPUT, error.message, { http: requestErrorHttp(ErrorCode.BAD_USER_INPUT) });
+  if (code === undefined && /^Variable "\$/.test(error.message))
+    return recode(error, ErrorCode.BAD_USER_INPUT, error.message, { http: requestErrorHttp(ErrorCode.BAD_USER_INPUT) });
   const subgraph = subgraphOf(error);
   if (subgraph && typeof code === 'string' && UNREACHABLE_CODES.has(code)) {
     log.warn('subgraph unavailable', { subgraph, reason: code });

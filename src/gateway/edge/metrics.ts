@@ -27,11 +27,17 @@ function hasErrors(result: unknown): boolean {
  */
 export function createEdgeMetrics(registry: Registry, knownOperations: ReadonlySet<string>, log: Logger): EdgeMetrics {
   const allowed = new Set([...knownOperations].slice(0, MAX_OPERATION_LABELS));
-  const requests = counter(registry, 'gateway_requests_total', 'GraphQL requests by operation (known names, else "other") and outcome (success, error, rejected).', ['operation', 'outcome']);
+  const requests = counter(registry, 'gateway_requests_total', 'GraphQL requests by operation (known names, else "other") and outcome (success, error, rejected).', [
+    'operation',
+    'outcome',
+  ]);
   const latency = histogram(registry, 'gateway_request_duration_seconds', 'Time from receiving a GraphQL request to answering it.', ['operation']);
   const rejections = counter(registry, 'gateway_rate_limit_rejections_total', 'Requests refused with 429, by reason (key, anonymous, failed_auth).', ['reason']);
   const authFailures = counter(registry, 'gateway_authentication_failures_total', 'Requests with an API key that did not verify.', []);
-  const subgraphCalls = counter(registry, 'gateway_subgraph_requests_total', 'Requests the gateway sent to subgraphs, by subgraph and outcome (success, error).', ['subgraph', 'outcome']);
+  const subgraphCalls = counter(registry, 'gateway_subgraph_requests_total', 'Requests the gateway sent to subgraphs, by subgraph and outcome (success, error).', [
+    'subgraph',
+    'outcome',
+  ]);
   const subgraphLatency = histogram(registry, 'gateway_subgraph_request_duration_seconds', 'Time a subgraph took to answer the gateway.', ['subgraph']);
 
   const plugin: GatewayPlugin = {
@@ -61,7 +67,16 @@ export function createEdgeMetrics(registry: Registry, knownOperations: ReadonlyS
       requests.inc({ operation: state.operation, outcome });
       latency.observe({ operation: state.operation }, seconds);
       // The access log: ids and outcome only, never variables or results (they may be personal).
-      log.info('graphql request', { requestId: state.requestId, correlationId: state.correlationId, operation: state.operation, outcome, status: response.status, ms: Math.round(seconds * 1000), role: state.principal.role, keyId: state.principal.keyId });
+      log.info('graphql request', {
+        requestId: state.requestId,
+        correlationId: state.correlationId,
+        operation: state.operation,
+        outcome,
+        status: response.status,
+        ms: Math.round(seconds * 1000),
+        role: state.principal.role,
+        keyId: state.principal.keyId,
+      });
     },
   };
   return { rejected: (reason) => rejections.inc({ reason }), authenticationFailed: () => authFailures.inc(), plugin };

@@ -44,7 +44,8 @@ export function trustedDocumentsPlugin(documents: ReadonlyMap<string, string>): 
   return {
     onParams({ params, setParams }) {
       const text = trustedText(documents, params.query, params.extensions);
-      if (text === undefined) throw new CodedError(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, NOT_ALLOWED_MESSAGE, { http: { status: ERROR_CODES.PERSISTED_QUERY_NOT_ALLOWED.status } });
+      if (text === undefined)
+        throw new CodedError(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, NOT_ALLOWED_MESSAGE, { http: { status: ERROR_CODES.PERSISTED_QUERY_NOT_ALLOWED.status } });
       const { persistedQuery: _hash, ...extensions } = params.extensions ?? {};
       setParams({ ...params, query: text, extensions });
     },

@@ -33,7 +33,8 @@ function readRequest(req: Request): ExportRequest {
     }
   }
   if (typeof query !== 'string' || query.trim() === '') throw new ExportRefused(ErrorCode.BAD_USER_INPUT, 'Give the GraphQL operation in `query`.');
-  if (typeof path !== 'string' || !DOTTED_PATH.test(path)) throw new ExportRefused(ErrorCode.BAD_USER_INPUT, 'Give in `path` the dotted path of the list to export, e.g. "milestones" or "directive.milestones".');
+  if (typeof path !== 'string' || !DOTTED_PATH.test(path))
+    throw new ExportRefused(ErrorCode.BAD_USER_INPUT, 'Give in `path` the dotted path of the list to export, e.g. "milestones" or "directive.milestones".');
   if (typeof variables !== 'object' || variables === null || Array.isArray(variables)) throw new ExportRefused(ErrorCode.BAD_USER_INPUT, '`variables` must be an object.');
   if (operationName !== undefined && typeof operationName !== 'string') throw new ExportRefused(ErrorCode.BAD_USER_INPUT, '`operationName` must be a string.');
   return { query, variables: variables as Record<string, unknown>, operationName, path: path.split('.') };

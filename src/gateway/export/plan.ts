@@ -117,10 +117,12 @@ export function checkExportScope(document: DocumentNode, schema: GraphQLSchema, 
       Field(node) {
         const parent = typeInfo.getParentType();
         if (!parent) return;
-        if (personal.has(`${parent.name}.${node.name.value}`)) throw new ExportRefused(ErrorCode.FORBIDDEN, `Personal data cannot be exported: \`${parent.name}.${node.name.value}\` comes from a subgraph that holds personal data.`);
+        if (personal.has(`${parent.name}.${node.name.value}`))
+          throw new ExportRefused(ErrorCode.FORBIDDEN, `Personal data cannot be exported: \`${parent.name}.${node.name.value}\` comes from a subgraph that holds personal data.`);
         if (getNamedType(parent).name === 'PageInfo' && node.alias) throw bad('Fields under `pageInfo` cannot be aliased in an export.');
         const first = node === exported ? undefined : firstValue(node, variables);
-        if (typeof first === 'number' && first > MAX_PAGE_SIZE) throw bad(`Only the exported connection is paged in large pages; \`${node.name.value}(first: ${first})\` asks for more than ${MAX_PAGE_SIZE}.`);
+        if (typeof first === 'number' && first > MAX_PAGE_SIZE)
+          throw bad(`Only the exported connection is paged in large pages; \`${node.name.value}(first: ${first})\` asks for more than ${MAX_PAGE_SIZE}.`);
       },
     }),
   );
@@ -151,7 +153,9 @@ export function planExport(document: DocumentNode, request: ExportRequest, limit
   const afterVariable = variableOf(field, 'after');
   const pageInfo = child(field, 'pageInfo');
   if (!afterVariable || !pageInfo || !child(pageInfo, 'endCursor') || !child(pageInfo, 'hasNextPage')) {
-    throw bad(`To export the connection at "${request.path.join('.')}", pass \`after: $after\` (a declared String variable) and select \`pageInfo { hasNextPage endCursor }\`; the export then pages through all of it.`);
+    throw bad(
+      `To export the connection at "${request.path.join('.')}", pass \`after: $after\` (a declared String variable) and select \`pageInfo { hasNextPage endCursor }\`; the export then pages through all of it.`,
+    );
   }
   const key = nodes ? (nodes.alias?.value ?? 'nodes') : (edges?.alias?.value ?? 'edges');
   return {

@@ -111,7 +111,10 @@ function escapeHtml(text: string): string {
 
 /** JSON that is safe inside a <script> element: no `</script>`, no `<!--`. */
 function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 export function renderIdePage(config: IdePageConfig, assetUrl: (logicalName: string) => string): string {

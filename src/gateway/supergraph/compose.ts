@@ -46,7 +46,11 @@ export function composeSupergraph(subgraphs: readonly SubgraphSdl[]): string {
     }
   });
   const result = composeServices(services);
-  if (result.errors) throw describe(result.errors, subgraphs.map((s) => s.name));
+  if (result.errors)
+    throw describe(
+      result.errors,
+      subgraphs.map((s) => s.name),
+    );
   return result.supergraphSdl;
 }
 
@@ -59,7 +63,13 @@ export function gatewayIdentity(purpose: string): ForwardedIdentity {
 export async function fetchSubgraphSdl(endpoint: SubgraphEndpoint, secret: string | undefined, timeoutMs: number): Promise<SubgraphSdl> {
   const body = JSON.stringify({ query: '{ _service { sdl } }' });
   const signature = secret ? signRequest(secret, gatewayIdentity('composition'), body) : {};
-  const ask = () => fetch(endpoint.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...signature }, body, signal: AbortSignal.timeout(timeoutMs) });
+  const ask = () =>
+    fetch(endpoint.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...signature },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   let response: Response;
   try {
     // Once more on a network error: a kept-alive connection to a subgraph that was just redeployed fails once.

@@ -4,7 +4,11 @@ import { Kind, parse, type ConstDirectiveNode, type DefinitionNode } from 'graph
 function graphsOf(directives: readonly ConstDirectiveNode[] | undefined, directiveName: string, graphNames: ReadonlyMap<string, string>): string[] {
   return (directives ?? [])
     .filter((directive) => directive.name.value === directiveName)
-    .flatMap((directive) => directive.arguments?.filter((arg) => arg.name.value === 'graph').map((arg) => (arg.value.kind === Kind.ENUM ? (graphNames.get(arg.value.value) ?? arg.value.value) : '')) ?? []);
+    .flatMap(
+      (directive) =>
+        directive.arguments?.filter((arg) => arg.name.value === 'graph').map((arg) => (arg.value.kind === Kind.ENUM ? (graphNames.get(arg.value.value) ?? arg.value.value) : '')) ??
+        [],
+    );
 }
 
 function joinGraphNames(definitions: readonly DefinitionNode[]): Map<string, string> {

@@ -58,12 +58,7 @@ export function pageSize(first: number | null | undefined, max: number = MAX_PAG
  * so pages stay stable when documents are inserted concurrently, and each page
  * costs one indexed query however deep it is.
  */
-export async function paginate<T extends { _id: string }>(
-  collection: Collection<T>,
-  filter: Filter<T>,
-  order: KeysetOrder<T>,
-  args: PageArgs,
-): Promise<Page<T>> {
+export async function paginate<T extends { _id: string }>(collection: Collection<T>, filter: Filter<T>, order: KeysetOrder<T>, args: PageArgs): Promise<Page<T>> {
   const limit = pageSize(args.first, args.max);
   let query: Filter<T> = filter;
   if (args.after) {
@@ -73,7 +68,14 @@ export async function paginate<T extends { _id: string }>(
     query = { $and: [filter, seek] } as Filter<T>;
   }
   const sort: Sort = { [order.field]: order.direction, _id: 1 };
-  const found = limit === 0 ? [] : ((await collection.find(query, readOptions()).sort(sort).limit(limit + 1).toArray()) as T[]);
+  const found =
+    limit === 0
+      ? []
+      : ((await collection
+          .find(query, readOptions())
+          .sort(sort)
+          .limit(limit + 1)
+          .toArray()) as T[]);
   const nodes = found.slice(0, limit);
   return {
     nodes,

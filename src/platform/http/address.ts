@@ -10,7 +10,10 @@ import { isIPv4, isIPv6 } from 'node:net';
 export function clientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, trustProxyHops: number): string {
   const peer = normaliseAddress(socketAddress ?? 'unknown');
   if (trustProxyHops === 0 || !forwardedFor) return peer;
-  const hops = forwardedFor.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const hops = forwardedFor
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const candidate = hops[hops.length - trustProxyHops];
   return candidate && (isIPv4(candidate) || isIPv6(candidate)) ? normaliseAddress(candidate) : peer;
 }

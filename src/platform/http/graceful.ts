@@ -30,7 +30,7 @@ export class GracefulHttp {
   /** Waits until no request is in flight and none has arrived for a moment (or `deadline`), then closes `server`. */
   async drain(server: Server, deadline: number): Promise<{ unfinished: number }> {
     this.draining = true;
-    for (let quietSince = Date.now(); Date.now() < deadline; ) {
+    for (let quietSince = Date.now(); Date.now() < deadline;) {
       await new Promise((resolve) => setTimeout(resolve, 25));
       if (this.inFlight > 0) quietSince = Date.now();
       else if (Date.now() - quietSince >= 250) break;

@@ -22,7 +22,12 @@ export interface ListenTimeouts {
 }
 
 /** An HTTP server for `handler` on host:port, with the timeouts above (tests may shorten them). */
-export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void, port: number, host: string, timeouts: ListenTimeouts = { headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS }): Promise<Listening> {
+export async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  port: number,
+  host: string,
+  timeouts: ListenTimeouts = { headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS },
+): Promise<Listening> {
   // Node checks the timeouts every `connectionsCheckingInterval` (30 s by default): check as often as the shorter one allows.
   const connectionsCheckingInterval = Math.min(1_000, timeouts.headersTimeoutMs);
   const server = createServer({ headersTimeout: timeouts.headersTimeoutMs, requestTimeout: timeouts.requestTimeoutMs, connectionsCheckingInterval }, handler);

@@ -56,7 +56,11 @@ export function authPlugin<TContext extends { principal: Principal }>(schema: Gr
               const allowed = rules.get(`${info.parentType.name}.${info.fieldName}`);
               if (allowed && !allowed.has(contextValue.principal.role)) {
                 const roles = [...allowed];
-                throw new ForbiddenError(roles.length > 0 ? `\`${info.fieldName}\` needs an API key with one of the roles ${roles.join(', ')}.` : `\`${info.fieldName}\` is not readable by anyone: it declares no roles.`);
+                throw new ForbiddenError(
+                  roles.length > 0
+                    ? `\`${info.fieldName}\` needs an API key with one of the roles ${roles.join(', ')}.`
+                    : `\`${info.fieldName}\` is not readable by anyone: it declares no roles.`,
+                );
               }
             },
           };

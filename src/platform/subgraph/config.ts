@@ -1,4 +1,18 @@
-import { isProduction, readBool, readDatabaseConfig, readInt, readListen, readLogLevel, readMetricsConfig, readSecret, type DatabaseConfig, type Env, type ListenConfig, type LogLevel, type MetricsConfig } from '../config';
+import {
+  isProduction,
+  readBool,
+  readDatabaseConfig,
+  readInt,
+  readListen,
+  readLogLevel,
+  readMetricsConfig,
+  readSecret,
+  type DatabaseConfig,
+  type Env,
+  type ListenConfig,
+  type LogLevel,
+  type MetricsConfig,
+} from '../config';
 
 /** Settings every subgraph of ours reads (`npm run subgraph -- <name>`, or in-process under `npm start`). */
 export interface SubgraphConfig extends ListenConfig {

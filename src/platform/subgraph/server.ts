@@ -88,7 +88,9 @@ function requireSignature(secret: string, log: Logger) {
  * `@auth` enforced, errors formatted with our codes, cache-control computed
  * from the schema's hints, health at /healthz and /readyz.
  */
-export async function createSubgraphServer<TContext extends BaseContext & { principal: Principal; log: Logger }>(options: SubgraphServerOptions<TContext>): Promise<SubgraphServer<TContext>> {
+export async function createSubgraphServer<TContext extends BaseContext & { principal: Principal; log: Logger }>(
+  options: SubgraphServerOptions<TContext>,
+): Promise<SubgraphServer<TContext>> {
   const { log } = options;
   const apollo = new ApolloServer<TContext>({
     schema: options.schema,

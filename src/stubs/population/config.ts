@@ -51,12 +51,6 @@ export function loadStubConfig(env: Env = process.env): StubConfig {
     errorRate: readNumber(env, 'POPULATION_STUB_ERROR_RATE', DEFAULT_FAULTS.errorRate, FAULT_LIMITS.errorRate.min, FAULT_LIMITS.errorRate.max),
     mode: readMode(env),
     slowMs: readInt(env, 'POPULATION_STUB_SLOW_MS', DEFAULT_FAULTS.slowMs, FAULT_LIMITS.slowMs.min, FAULT_LIMITS.slowMs.max),
-    rateLimitPerSecond: readNumber(
-      env,
-      'POPULATION_STUB_RATE_LIMIT',
-      DEFAULT_FAULTS.rateLimitPerSecond,
-      FAULT_LIMITS.rateLimitPerSecond.min,
-      FAULT_LIMITS.rateLimitPerSecond.max,
-    ),
+    rateLimitPerSecond: readNumber(env, 'POPULATION_STUB_RATE_LIMIT', DEFAULT_FAULTS.rateLimitPerSecond, FAULT_LIMITS.rateLimitPerSecond.min, FAULT_LIMITS.rateLimitPerSecond.max),
   };
 }

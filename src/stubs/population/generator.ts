@@ -153,21 +153,107 @@ const ETHNIC_FAMILY_NAMES: Record<string, readonly string[]> = {
 };
 
 const MALE_GIVEN_NAMES = [
-  'An', 'Bảo', 'Bình', 'Cường', 'Dũng', 'Duy', 'Đạt', 'Đăng', 'Hải', 'Hiếu', 'Hoàng', 'Hùng', 'Huy', 'Khang', 'Khánh', 'Khoa', 'Kiên', 'Lâm',
-  'Long', 'Mạnh', 'Minh', 'Nam', 'Nghĩa', 'Phong', 'Phúc', 'Quân', 'Quang', 'Sơn', 'Tài', 'Thắng', 'Thành', 'Thịnh', 'Trí', 'Trung', 'Tuấn',
-  'Tùng', 'Việt', 'Vinh',
+  'An',
+  'Bảo',
+  'Bình',
+  'Cường',
+  'Dũng',
+  'Duy',
+  'Đạt',
+  'Đăng',
+  'Hải',
+  'Hiếu',
+  'Hoàng',
+  'Hùng',
+  'Huy',
+  'Khang',
+  'Khánh',
+  'Khoa',
+  'Kiên',
+  'Lâm',
+  'Long',
+  'Mạnh',
+  'Minh',
+  'Nam',
+  'Nghĩa',
+  'Phong',
+  'Phúc',
+  'Quân',
+  'Quang',
+  'Sơn',
+  'Tài',
+  'Thắng',
+  'Thành',
+  'Thịnh',
+  'Trí',
+  'Trung',
+  'Tuấn',
+  'Tùng',
+  'Việt',
+  'Vinh',
 ] as const;
 const FEMALE_GIVEN_NAMES = [
-  'Anh', 'Chi', 'Dung', 'Giang', 'Hà', 'Hân', 'Hạnh', 'Hằng', 'Hiền', 'Hoa', 'Hồng', 'Hương', 'Huyền', 'Lan', 'Linh', 'Loan', 'Mai', 'My', 'Nga',
-  'Ngân', 'Nhung', 'Oanh', 'Phương', 'Quỳnh', 'Tâm', 'Thảo', 'Thủy', 'Trang', 'Trinh', 'Tuyết', 'Uyên', 'Vân', 'Yến',
+  'Anh',
+  'Chi',
+  'Dung',
+  'Giang',
+  'Hà',
+  'Hân',
+  'Hạnh',
+  'Hằng',
+  'Hiền',
+  'Hoa',
+  'Hồng',
+  'Hương',
+  'Huyền',
+  'Lan',
+  'Linh',
+  'Loan',
+  'Mai',
+  'My',
+  'Nga',
+  'Ngân',
+  'Nhung',
+  'Oanh',
+  'Phương',
+  'Quỳnh',
+  'Tâm',
+  'Thảo',
+  'Thủy',
+  'Trang',
+  'Trinh',
+  'Tuyết',
+  'Uyên',
+  'Vân',
+  'Yến',
 ] as const;
 
 /** Văn and Thị dominate older generations and thin out among the young. */
 function middleNames(sex: Sex, birthYear: number): Weighted<string> {
   const traditional = birthYear < 1975 ? 70 : birthYear < 2000 ? 40 : 15;
   return sex === 'MALE'
-    ? [['Văn', traditional], ['Hữu', 8], ['Đức', 10], ['Minh', 12], ['Quốc', 8], ['Công', 5], ['Thành', 5], ['Gia', 4], ['Anh', 4]]
-    : [['Thị', traditional], ['Ngọc', 12], ['Thu', 8], ['Thanh', 8], ['Minh', 6], ['Phương', 4], ['Bảo', 3], ['Khánh', 3], ['Kim', 4]];
+    ? [
+        ['Văn', traditional],
+        ['Hữu', 8],
+        ['Đức', 10],
+        ['Minh', 12],
+        ['Quốc', 8],
+        ['Công', 5],
+        ['Thành', 5],
+        ['Gia', 4],
+        ['Anh', 4],
+      ]
+    : [
+        ['Thị', traditional],
+        ['Ngọc', 12],
+        ['Thu', 8],
+        ['Thanh', 8],
+        ['Minh', 6],
+        ['Phương', 4],
+        ['Bảo', 3],
+        ['Khánh', 3],
+        ['Kim', 4],
+      ];
 }
 
 function familyName(dice: Dice, region: Region, ethnicity: string): string {
@@ -187,48 +273,166 @@ function personName(dice: Dice, sex: Sex, birthYear: number, family: string): st
 /** Ethnic make-up by old province: most of the country is overwhelmingly Kinh. */
 function ethnicities(oldCode: string): Weighted<string> {
   switch (oldCode) {
-    case '04': case '06': case '20': // Cao Bằng, Bắc Kạn, Lạng Sơn
-      return [['Tày', 38], ['Nùng', 30], ['Kinh', 20], ['Dao', 7], ["H'Mông", 5]];
-    case '11': case '12': case '14': // Điện Biên, Lai Châu, Sơn La
-      return [['Thái', 40], ["H'Mông", 25], ['Kinh', 25], ['Dao', 5], ['Mường', 5]];
-    case '02': case '08': case '10': case '15': case '19': // Hà Giang, Tuyên Quang, Lào Cai, Yên Bái, Thái Nguyên
-      return [['Kinh', 42], ['Tày', 22], ["H'Mông", 14], ['Dao', 12], ['Nùng', 6], ['Thái', 4]];
+    case '04':
+    case '06':
+    case '20': // Cao Bằng, Bắc Kạn, Lạng Sơn
+      return [
+        ['Tày', 38],
+        ['Nùng', 30],
+        ['Kinh', 20],
+        ['Dao', 7],
+        ["H'Mông", 5],
+      ];
+    case '11':
+    case '12':
+    case '14': // Điện Biên, Lai Châu, Sơn La
+      return [
+        ['Thái', 40],
+        ["H'Mông", 25],
+        ['Kinh', 25],
+        ['Dao', 5],
+        ['Mường', 5],
+      ];
+    case '02':
+    case '08':
+    case '10':
+    case '15':
+    case '19': // Hà Giang, Tuyên Quang, Lào Cai, Yên Bái, Thái Nguyên
+      return [
+        ['Kinh', 42],
+        ['Tày', 22],
+        ["H'Mông", 14],
+        ['Dao', 12],
+        ['Nùng', 6],
+        ['Thái', 4],
+      ];
     case '17': // Hòa Bình
-      return [['Mường', 60], ['Kinh', 30], ['Thái', 4], ['Dao', 3], ['Tày', 3]];
-    case '38': case '40': // Thanh Hóa, Nghệ An: Mường and Thái uplands
-      return [['Kinh', 84], ['Mường', 8], ['Thái', 7], ["H'Mông", 1]];
-    case '84': case '94': // Trà Vinh, Sóc Trăng
-      return [['Kinh', 63], ['Khmer', 31], ['Hoa', 6]];
-    case '91': case '95': case '89': // Kiên Giang, Bạc Liêu, An Giang
-      return [['Kinh', 87], ['Khmer', 10], ['Hoa', 3]];
+      return [
+        ['Mường', 60],
+        ['Kinh', 30],
+        ['Thái', 4],
+        ['Dao', 3],
+        ['Tày', 3],
+      ];
+    case '38':
+    case '40': // Thanh Hóa, Nghệ An: Mường and Thái uplands
+      return [
+        ['Kinh', 84],
+        ['Mường', 8],
+        ['Thái', 7],
+        ["H'Mông", 1],
+      ];
+    case '84':
+    case '94': // Trà Vinh, Sóc Trăng
+      return [
+        ['Kinh', 63],
+        ['Khmer', 31],
+        ['Hoa', 6],
+      ];
+    case '91':
+    case '95':
+    case '89': // Kiên Giang, Bạc Liêu, An Giang
+      return [
+        ['Kinh', 87],
+        ['Khmer', 10],
+        ['Hoa', 3],
+      ];
     case '79': // Hồ Chí Minh
-      return [['Kinh', 93], ['Hoa', 6], ['Khmer', 1]];
-    case '62': case '64': case '66': case '67': case '68': // Central Highlands: Kinh and northern migrants
-      return [['Kinh', 85], ['Tày', 4], ['Nùng', 4], ['Thái', 3], ['Mường', 2], ["H'Mông", 2]];
+      return [
+        ['Kinh', 93],
+        ['Hoa', 6],
+        ['Khmer', 1],
+      ];
+    case '62':
+    case '64':
+    case '66':
+    case '67':
+    case '68': // Central Highlands: Kinh and northern migrants
+      return [
+        ['Kinh', 85],
+        ['Tày', 4],
+        ['Nùng', 4],
+        ['Thái', 3],
+        ['Mường', 2],
+        ["H'Mông", 2],
+      ];
     default:
-      return [['Kinh', 98], ['Hoa', 1], ['Tày', 0.5], ['Mường', 0.5]];
+      return [
+        ['Kinh', 98],
+        ['Hoa', 1],
+        ['Tày', 0.5],
+        ['Mường', 0.5],
+      ];
   }
 }
 
 /** Religion; null means "Không" (none), as for most people. */
 function religions(oldCode: string, ethnicity: string): Weighted<string | null> {
-  if (ethnicity === 'Khmer') return [['Phật giáo', 85], [null, 15]];
-  if (ethnicity === "H'Mông") return [[null, 70], ['Tin lành', 28], ['Công giáo', 2]];
+  if (ethnicity === 'Khmer')
+    return [
+      ['Phật giáo', 85],
+      [null, 15],
+    ];
+  if (ethnicity === "H'Mông")
+    return [
+      [null, 70],
+      ['Tin lành', 28],
+      ['Công giáo', 2],
+    ];
   switch (oldCode) {
-    case '36': case '37': case '75': // Nam Định, Ninh Bình, Đồng Nai: large Catholic communities
-      return [[null, 62], ['Công giáo', 30], ['Phật giáo', 8]];
+    case '36':
+    case '37':
+    case '75': // Nam Định, Ninh Bình, Đồng Nai: large Catholic communities
+      return [
+        [null, 62],
+        ['Công giáo', 30],
+        ['Phật giáo', 8],
+      ];
     case '72': // Tây Ninh, seat of Cao Đài
-      return [[null, 60], ['Cao Đài', 25], ['Phật giáo', 12], ['Công giáo', 3]];
+      return [
+        [null, 60],
+        ['Cao Đài', 25],
+        ['Phật giáo', 12],
+        ['Công giáo', 3],
+      ];
     case '89': // An Giang, home of Hòa Hảo
-      return [[null, 55], ['Phật giáo Hòa Hảo', 30], ['Phật giáo', 12], ['Hồi giáo', 1], ['Công giáo', 2]];
+      return [
+        [null, 55],
+        ['Phật giáo Hòa Hảo', 30],
+        ['Phật giáo', 12],
+        ['Hồi giáo', 1],
+        ['Công giáo', 2],
+      ];
     default:
-      return [[null, 82], ['Phật giáo', 9], ['Công giáo', 7], ['Cao Đài', 1], ['Tin lành', 1]];
+      return [
+        [null, 82],
+        ['Phật giáo', 9],
+        ['Công giáo', 7],
+        ['Cao Đài', 1],
+        ['Tin lành', 1],
+      ];
   }
 }
 
 const STREETS = [
-  'Lê Lợi', 'Trần Hưng Đạo', 'Nguyễn Huệ', 'Lý Thường Kiệt', 'Hai Bà Trưng', 'Quang Trung', 'Nguyễn Trãi', 'Lê Duẩn', 'Trần Phú', 'Hùng Vương',
-  'Phan Chu Trinh', 'Nguyễn Du', 'Điện Biên Phủ', 'Võ Thị Sáu', 'Bà Triệu', 'Lê Thánh Tông', 'Ngô Quyền', 'Nguyễn Văn Cừ',
+  'Lê Lợi',
+  'Trần Hưng Đạo',
+  'Nguyễn Huệ',
+  'Lý Thường Kiệt',
+  'Hai Bà Trưng',
+  'Quang Trung',
+  'Nguyễn Trãi',
+  'Lê Duẩn',
+  'Trần Phú',
+  'Hùng Vương',
+  'Phan Chu Trinh',
+  'Nguyễn Du',
+  'Điện Biên Phủ',
+  'Võ Thị Sáu',
+  'Bà Triệu',
+  'Lê Thánh Tông',
+  'Ngô Quyền',
+  'Nguyễn Văn Cừ',
 ] as const;
 
 /** A house-level line without ward or commune, so it points to no real home. */
@@ -273,12 +477,38 @@ type MaritalStatus = CitizenRecord['maritalStatus'];
 
 function maritalStatus(dice: Dice, age: number, sex: Sex): MaritalStatus {
   if (age < 18) return 'SINGLE';
-  if (age < 22) return dice.weighted<MaritalStatus>([['SINGLE', 92], ['MARRIED', 8]]);
-  if (age < 30) return dice.weighted<MaritalStatus>([['SINGLE', 45], ['MARRIED', 53], ['DIVORCED', 2]]);
-  if (age < 45) return dice.weighted<MaritalStatus>([['SINGLE', 10], ['MARRIED', 82], ['DIVORCED', 6], ['WIDOWED', 2]]);
-  if (age < 65) return dice.weighted<MaritalStatus>([['SINGLE', 4], ['MARRIED', 82], ['DIVORCED', 5], ['WIDOWED', 9]]);
+  if (age < 22)
+    return dice.weighted<MaritalStatus>([
+      ['SINGLE', 92],
+      ['MARRIED', 8],
+    ]);
+  if (age < 30)
+    return dice.weighted<MaritalStatus>([
+      ['SINGLE', 45],
+      ['MARRIED', 53],
+      ['DIVORCED', 2],
+    ]);
+  if (age < 45)
+    return dice.weighted<MaritalStatus>([
+      ['SINGLE', 10],
+      ['MARRIED', 82],
+      ['DIVORCED', 6],
+      ['WIDOWED', 2],
+    ]);
+  if (age < 65)
+    return dice.weighted<MaritalStatus>([
+      ['SINGLE', 4],
+      ['MARRIED', 82],
+      ['DIVORCED', 5],
+      ['WIDOWED', 9],
+    ]);
   // Women outlive their husbands more often than the reverse.
-  return dice.weighted<MaritalStatus>([['SINGLE', 2], ['MARRIED', sex === 'MALE' ? 75 : 50], ['DIVORCED', 3], ['WIDOWED', sex === 'MALE' ? 20 : 45]]);
+  return dice.weighted<MaritalStatus>([
+    ['SINGLE', 2],
+    ['MARRIED', sex === 'MALE' ? 75 : 50],
+    ['DIVORCED', 3],
+    ['WIDOWED', sex === 'MALE' ? 20 : 45],
+  ]);
 }
 
 interface HeadPlan {
@@ -303,8 +533,7 @@ function planHousehold(dice: Dice, person: { sex: Sex; birthYear: number; age: n
     }
     return parentHead();
   }
-  const headChance =
-    marital === 'MARRIED' ? (sex === 'MALE' ? (age >= 30 ? 0.7 : 0.35) : 0.15) : marital === 'SINGLE' ? (age < 30 ? 0.1 : 0.45) : 0.55;
+  const headChance = marital === 'MARRIED' ? (sex === 'MALE' ? (age >= 30 ? 0.7 : 0.35) : 0.15) : marital === 'SINGLE' ? (age < 30 ? 0.1 : 0.45) : 0.55;
   if (dice.chance(headChance)) return null;
   if (marital === 'MARRIED') {
     // Husbands are on average a few years older than their wives.

@@ -29,7 +29,13 @@ function byFieldLoader<T extends { _id: string }>(collection: Collection<T>, fie
  * Loads, for each key, the documents whose `path` (a scalar or an array of
  * ids, possibly nested) holds it: one `$in` query per batch, in `sort` order.
  */
-function byReferenceLoader<T extends { _id: string }>(collection: Collection<T>, path: string, values: (doc: T) => string[], sort: Sort, options: DataLoader.Options<string, T[]>): DataLoader<string, T[]> {
+function byReferenceLoader<T extends { _id: string }>(
+  collection: Collection<T>,
+  path: string,
+  values: (doc: T) => string[],
+  sort: Sort,
+  options: DataLoader.Options<string, T[]>,
+): DataLoader<string, T[]> {
   return new DataLoader<string, T[]>(async (keys) => {
     const found = (await collection.find(matchAny<T>(path, keys), readWhole()).sort(sort).toArray()) as T[];
     const byKey = new Map<string, T[]>(keys.map((key) => [key, []]));

@@ -73,7 +73,8 @@ function readConnector(env: Env, production: boolean): PopulationConnectorConfig
   const url = readUrl(env, 'POPULATION_API_URL');
   const clientSecret = readText(env, 'POPULATION_CLIENT_SECRET') ?? DEV_POPULATION_CLIENT.secret;
   if (production && !url) throw new ConfigError('POPULATION_API_URL', 'must be set in production (the development stub does not start there)');
-  if (production && clientSecret === DEV_POPULATION_CLIENT.secret) throw new ConfigError('POPULATION_CLIENT_SECRET', 'must be set in production (the development secret is public)');
+  if (production && clientSecret === DEV_POPULATION_CLIENT.secret)
+    throw new ConfigError('POPULATION_CLIENT_SECRET', 'must be set in production (the development secret is public)');
   return {
     url,
     clientId: readText(env, 'POPULATION_CLIENT_ID') ?? DEV_POPULATION_CLIENT.id,
@@ -88,8 +89,12 @@ function readConnector(env: Env, production: boolean): PopulationConnectorConfig
 
 function readAuditKeys(env: Env, production: boolean): Pick<PopulationConfig, 'auditHashKey' | 'auditPreviousHashKeys' | 'auditHashKeyIsDefault'> {
   const key = readSecret(env, 'AUDIT_HASH_KEY', production ? MIN_AUDIT_KEY_BYTES : 1);
-  if (production && !key) throw new ConfigError('AUDIT_HASH_KEY', `must be set in production to a random key of at least ${MIN_AUDIT_KEY_BYTES} bytes (e.g. \`openssl rand -hex 32\`)`);
-  const previous = (readText(env, 'AUDIT_HASH_PREVIOUS_KEYS') ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (production && !key)
+    throw new ConfigError('AUDIT_HASH_KEY', `must be set in production to a random key of at least ${MIN_AUDIT_KEY_BYTES} bytes (e.g. \`openssl rand -hex 32\`)`);
+  const previous = (readText(env, 'AUDIT_HASH_PREVIOUS_KEYS') ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
   return { auditHashKey: auditKeyOf(key ?? DEV_AUDIT_HASH_KEY), auditPreviousHashKeys: previous.map(auditKeyOf), auditHashKeyIsDefault: !key };
 }
 
@@ -111,12 +116,18 @@ export function readAuditSigningKey(env: Env, production: boolean): { signer: Au
   } catch {
     throw new ConfigError('AUDIT_SIGNING_KEY', `must be the path of a readable Ed25519 private key in PEM ${howTo}, got "${path}"`);
   }
-  if (production && signer.publicKeyId === developmentSigner().publicKeyId) throw new ConfigError('AUDIT_SIGNING_KEY', 'must not be the development key in production (it is public)');
+  if (production && signer.publicKeyId === developmentSigner().publicKeyId)
+    throw new ConfigError('AUDIT_SIGNING_KEY', 'must not be the development key in production (it is public)');
   return { signer, signerIsDefault: false };
 }
 
 function readAuditChain(env: Env, production: boolean): AuditChainConfig {
-  const writerId = readText(env, 'AUDIT_WRITER_ID') ?? (hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40) || 'population');
+  const writerId =
+    readText(env, 'AUDIT_WRITER_ID') ??
+    (hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 40) ||
+      'population');
   if (!/^[A-Za-z0-9._-]{1,40}$/.test(writerId)) throw new ConfigError('AUDIT_WRITER_ID', `must be 1–40 letters, digits, ".", "_" or "-", got "${writerId}"`);
   return {
     ...readAuditSigningKey(env, production),

@@ -47,8 +47,10 @@ export function citizenRequestLimitsPlugin<TContext extends BaseContext>(limits:
             if (node.name.value === 'citizens' && Array.isArray(args.ids)) ids += args.ids.length;
             if (node.name.value === 'verifyCitizen') verifications += 1;
           }
-          if (ids > limits.maxIdsPerRequest) throw new OperationLimitError(`The request looks up ${ids} citizen IDs; at most ${limits.maxIdsPerRequest} are allowed per request, across all fields and aliases.`);
-          if (verifications > limits.maxVerificationsPerRequest) throw new OperationLimitError(`The request makes ${verifications} verifications; at most ${limits.maxVerificationsPerRequest} are allowed per request.`);
+          if (ids > limits.maxIdsPerRequest)
+            throw new OperationLimitError(`The request looks up ${ids} citizen IDs; at most ${limits.maxIdsPerRequest} are allowed per request, across all fields and aliases.`);
+          if (verifications > limits.maxVerificationsPerRequest)
+            throw new OperationLimitError(`The request makes ${verifications} verifications; at most ${limits.maxVerificationsPerRequest} are allowed per request.`);
         },
       };
     },

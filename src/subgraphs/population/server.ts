@@ -39,7 +39,10 @@ const BREAKER_STATES = { closed: 0, 'half-open': 1, open: 2 } as const;
 
 /** Upstream calls by endpoint and status, and the circuit breaker's state, in the subgraph's registry. */
 function observeUpstream(client: PopulationClient, registry: Registry): void {
-  const calls = counter(registry, 'population_upstream_calls_total', 'Calls to the National Population Database, by endpoint and HTTP status (or timeout/network).', ['path', 'status']);
+  const calls = counter(registry, 'population_upstream_calls_total', 'Calls to the National Population Database, by endpoint and HTTP status (or timeout/network).', [
+    'path',
+    'status',
+  ]);
   client.observe((event) => calls.inc({ path: event.path, status: String(event.status) }));
   new Gauge({
     name: 'population_upstream_breaker_state',
@@ -62,7 +65,11 @@ export async function createPopulationSubgraph(options: PopulationSubgraphOption
   const verifications = new VerificationBudget(config.maxVerificationsPerKeyPerHour);
   countDatabaseCommands(database.client, options.registry, 'population');
   observeUpstream(client, options.registry);
-  const pingDatabase = (): Promise<boolean> => database.db.command({ ping: 1 }).then(() => true, () => false);
+  const pingDatabase = (): Promise<boolean> =>
+    database.db.command({ ping: 1 }).then(
+      () => true,
+      () => false,
+    );
   const server = await createSubgraphServer<PopulationContext>({
     name: 'population',
     schema: buildSubgraphSchema(populationSdl(), resolvers),

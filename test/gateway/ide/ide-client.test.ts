@@ -36,7 +36,16 @@ const INLINE_LOOKUP = `{ citizen(id: "${CITIZEN_ID}", purpose: IDENTITY) { fullN
 
 /** What GraphiQL 3.9 writes after a run with a key and a citizen ID, "Persist headers" on or not. */
 function graphiqlWrites(): Array<[string, string]> {
-  const tab = { id: 't1', hash: null, title: 'Lookup', query: LOOKUP, variables: VARIABLES_TEXT, headers: HEADERS_TEXT, operationName: 'Lookup', response: `{"data": {"citizen": {"fullName": "Nguyễn Văn A"}}}` };
+  const tab = {
+    id: 't1',
+    hash: null,
+    title: 'Lookup',
+    query: LOOKUP,
+    variables: VARIABLES_TEXT,
+    headers: HEADERS_TEXT,
+    operationName: 'Lookup',
+    response: `{"data": {"citizen": {"fullName": "Nguyễn Văn A"}}}`,
+  };
   const entry = { query: LOOKUP, variables: VARIABLES_TEXT, headers: HEADERS_TEXT, operationName: 'Lookup' };
   return [
     ['graphiql:query', INLINE_LOOKUP],
@@ -76,7 +85,12 @@ describe('the IDE storage wrapper', () => {
     // GraphiQL's isTabState wants these as strings or null, or it drops all tabs.
     expect(tabs.tabs[0]).toEqual({ id: 't1', hash: null, title: 'Lookup', query: LOOKUP, variables: null, headers: null, operationName: 'Lookup', response: null });
     expect(tabs.tabs[1]?.query).toBe(INLINE_LOOKUP.replace(CITIZEN_ID, CITIZEN_ID_MASK));
-    expect(JSON.parse(storage.getItem('graphiql:queries') ?? '')).toEqual({ queries: [{ query: LOOKUP, operationName: 'Lookup' }, { query: INLINE_LOOKUP.replace(CITIZEN_ID, CITIZEN_ID_MASK), operationName: 'Lookup' }] });
+    expect(JSON.parse(storage.getItem('graphiql:queries') ?? '')).toEqual({
+      queries: [
+        { query: LOOKUP, operationName: 'Lookup' },
+        { query: INLINE_LOOKUP.replace(CITIZEN_ID, CITIZEN_ID_MASK), operationName: 'Lookup' },
+      ],
+    });
     expect(JSON.parse(storage.getItem('graphiql:favorites') ?? '')).toEqual({ favorites: [{ query: LOOKUP, operationName: 'Lookup', label: 'mine', favorite: true }] });
     expect(storage.getItem('graphiql:theme')).toBe('dark');
   });
@@ -114,7 +128,14 @@ fragment Row on Milestone { id due { text } }`;
 
 const MILESTONES_DATA = {
   directive: { title: 'Quyết định 406', milestones: [{ item: '01', leadAgencies: [{ name: 'Bộ Công an' }, { name: 'Bộ Tư pháp' }] }] },
-  milestones: { totalCount: 9, nodes: [{ id: 'a#1', due: { text: 'Quý I/2021' } }, { id: 'a#2', due: null }], pageInfo: { hasNextPage: true, endCursor: 'c2' } },
+  milestones: {
+    totalCount: 9,
+    nodes: [
+      { id: 'a#1', due: { text: 'Quý I/2021' } },
+      { id: 'a#2', due: null },
+    ],
+    pageInfo: { hasNextPage: true, endCursor: 'c2' },
+  },
   agencies: { edges: [{ node: { id: 'bo-cong-an', name: 'Bộ Công an' } }] },
   provinces: [{ code: '01' }],
   search: [],
@@ -152,7 +173,13 @@ describe('the IDE table: lists in a result', () => {
 });
 
 describe('the IDE table: sorting', () => {
-  const cells = [['Bộ Tư pháp', '12'], ['Bộ Công an', '3'], ['', '24'], ['Ủy ban nhân dân', ''], ['Bảo hiểm xã hội', '100']];
+  const cells = [
+    ['Bộ Tư pháp', '12'],
+    ['Bộ Công an', '3'],
+    ['', '24'],
+    ['Ủy ban nhân dân', ''],
+    ['Bảo hiểm xã hội', '100'],
+  ];
   const column = (rows: number[], index: number) => rows.map((row) => cells[row]?.[index]);
 
   it('sorts numbers as numbers, both ways, empty cells last', () => {
@@ -183,7 +210,10 @@ describe('the IDE charts', () => {
   it('draws a bar per breakdown bucket, labelled by label, else key, else "(none)"', () => {
     const document = parse('{ byStatus: milestoneBreakdown(by: STATUS) { key n: count } byAgency: milestoneBreakdown(by: LEAD_AGENCY) { key label count } }');
     const data = {
-      byStatus: [{ key: null, n: 143 }, { key: 'NOT_DONE', n: 22 }],
+      byStatus: [
+        { key: null, n: 143 },
+        { key: 'NOT_DONE', n: 22 },
+      ],
       byAgency: [{ key: 'bo-tu-phap', label: 'Bộ Tư pháp', count: 12 }],
     };
     expect(findCharts(document, undefined, data)).toEqual({
@@ -197,7 +227,12 @@ describe('the IDE charts', () => {
 
   it('draws a line per selected CompletionPoint count, over the report dates', () => {
     const document = parse('{ completionOverTime { asOf done notYet: notDone } }');
-    const data = { completionOverTime: [{ asOf: '2023-04-07', done: 0, notYet: 17 }, { asOf: '2024-05-31', done: 2, notYet: 5 }] };
+    const data = {
+      completionOverTime: [
+        { asOf: '2023-04-07', done: 0, notYet: 17 },
+        { asOf: '2024-05-31', done: 2, notYet: 5 },
+      ],
+    };
     expect(findCharts(document, undefined, data).charts).toEqual([
       {
         kind: 'line',

@@ -240,44 +240,50 @@ maybe('the GraphQL IDE in headless Chromium', () => {
 
   it('runs a ready-made operation and shows the seeded data, asking nothing of any other host', async () => {
     // The failed key below is a 401 the console reports; nothing else may appear there.
-    await inIde(browser, ide, 'ide', async ({ page, posts }) => {
-      // The examples pane is open on arrival; choose the directive page.
-      const example = page.locator('.ide-example[data-example="directive-page.graphql"]');
-      await expect(example.textContent()).resolves.toContain("a directive's page");
-      await example.click();
-      await page.locator('.graphiql-query-editor', { hasText: 'query DirectivePage' }).waitFor();
+    await inIde(
+      browser,
+      ide,
+      'ide',
+      async ({ page, posts }) => {
+        // The examples pane is open on arrival; choose the directive page.
+        const example = page.locator('.ide-example[data-example="directive-page.graphql"]');
+        await expect(example.textContent()).resolves.toContain("a directive's page");
+        await example.click();
+        await page.locator('.graphiql-query-editor', { hasText: 'query DirectivePage' }).waitFor();
 
-      await page.locator('.graphiql-execute-button').click();
-      await page.locator('.result-window', { hasText: '"406/QĐ-TTg"' }).waitFor({ timeout: 15_000 });
-      const result = await resultText(page);
-      expect(result).toContain('"406/QĐ-TTg"');
-      expect(result).toContain('Vũ Đức Đam');
+        await page.locator('.graphiql-execute-button').click();
+        await page.locator('.result-window', { hasText: '"406/QĐ-TTg"' }).waitFor({ timeout: 15_000 });
+        const result = await resultText(page);
+        expect(result).toContain('"406/QĐ-TTg"');
+        expect(result).toContain('Vũ Đức Đam');
 
-      await page.screenshot({ path: screenshot('ide') });
+        await page.screenshot({ path: screenshot('ide') });
 
-      // The headers editor reaches the gateway: a made-up key is refused with UNAUTHENTICATED.
-      await fillEditorTool(page, 'Headers', '{"Authorization": "Bearer dvc_not-a-real-key"}');
-      await page.keyboard.press('Control+Enter');
-      await page.locator('.result-window', { hasText: 'UNAUTHENTICATED' }).waitFor({ timeout: 15_000 });
-      expect(posts.some(({ headers }) => headers.authorization === 'Bearer dvc_not-a-real-key')).toBe(true);
+        // The headers editor reaches the gateway: a made-up key is refused with UNAUTHENTICATED.
+        await fillEditorTool(page, 'Headers', '{"Authorization": "Bearer dvc_not-a-real-key"}');
+        await page.keyboard.press('Control+Enter');
+        await page.locator('.result-window', { hasText: 'UNAUTHENTICATED' }).waitFor({ timeout: 15_000 });
+        expect(posts.some(({ headers }) => headers.authorization === 'Bearer dvc_not-a-real-key')).toBe(true);
 
-      // Choosing an example over the user's own query keeps that query in its tab and opens a new one.
-      await page.locator('.graphiql-query-editor .CodeMirror').click();
-      await page.keyboard.press('Control+A');
-      await page.keyboard.insertText('{ mine: __typename }');
-      await page.locator('.ide-example[data-example="search.graphql"]').click();
-      await page.locator('.graphiql-query-editor', { hasText: 'query Search' }).waitFor();
-      await expect(page.locator('.graphiql-tab').count()).resolves.toBe(2);
-      await page.locator('.graphiql-tab').first().locator('button').first().click();
-      await page.locator('.graphiql-query-editor', { hasText: 'mine: __typename' }).waitFor();
+        // Choosing an example over the user's own query keeps that query in its tab and opens a new one.
+        await page.locator('.graphiql-query-editor .CodeMirror').click();
+        await page.keyboard.press('Control+A');
+        await page.keyboard.insertText('{ mine: __typename }');
+        await page.locator('.ide-example[data-example="search.graphql"]').click();
+        await page.locator('.graphiql-query-editor', { hasText: 'query Search' }).waitFor();
+        await expect(page.locator('.graphiql-tab').count()).resolves.toBe(2);
+        await page.locator('.graphiql-tab').first().locator('button').first().click();
+        await page.locator('.graphiql-query-editor', { hasText: 'mine: __typename' }).waitFor();
 
-      // GraphiQL's dialogs inject a <style> element: one reason the CSP allows inline styles.
-      // The "Persist headers" switch is gone: headers are never stored (next test).
-      await page.locator('button[aria-label="Open settings dialog"]').click();
-      await page.getByText('Clear storage').waitFor();
-      await expect(page.getByText('Persist headers').count()).resolves.toBe(0);
-      await page.keyboard.press('Escape');
-    }, /status of 401/);
+        // GraphiQL's dialogs inject a <style> element: one reason the CSP allows inline styles.
+        // The "Persist headers" switch is gone: headers are never stored (next test).
+        await page.locator('button[aria-label="Open settings dialog"]').click();
+        await page.getByText('Clear storage').waitFor();
+        await expect(page.getByText('Persist headers').count()).resolves.toBe(0);
+        await page.keyboard.press('Escape');
+      },
+      /status of 401/,
+    );
   });
 
   it('keeps API keys and citizen IDs out of the browser storage, as the welcome text says', async () => {

@@ -19,7 +19,17 @@ const EXAMPLES_DIR = resolve(__dirname, '..', '..', '..', 'schema', 'examples');
  * credit line ("GraphiQL Explorer by OneGraph", an anchor in its error view). The browser test
  * proves none is fetched; this list makes a new host in an upgrade visible.
  */
-const TEXT_ONLY_HOSTS = ['codemirror.net', 'commonmark.org', 'en.wikipedia.org', 'gionkunz.github.com', 'github.com', 'reactjs.org', 'www.onegraph.com', 'www.w3.org', 'yarnpkg.com'];
+const TEXT_ONLY_HOSTS = [
+  'codemirror.net',
+  'commonmark.org',
+  'en.wikipedia.org',
+  'gionkunz.github.com',
+  'github.com',
+  'reactjs.org',
+  'www.onegraph.com',
+  'www.w3.org',
+  'yarnpkg.com',
+];
 
 function embeddedConfig(html: string): IdePageConfig {
   const json = /<script type="application\/json" id="ide-config">([\s\S]*?)<\/script>/.exec(html)?.[1];
@@ -52,7 +62,10 @@ describe('the IDE router in front of the gateway', () => {
     expect(page.headers.get('vary')).toMatch(/Accept/);
     expect(page.headers.get('content-security-policy')).toBe(IDE_CONTENT_SECURITY_POLICY);
     expect(html).toContain('<div id="graphiql">');
-    expect(assetUrls(html)).toEqual([expect.stringMatching(/^\/graphql\/ide\/assets\/ide-[A-Z0-9]{8}\.css$/), expect.stringMatching(/^\/graphql\/ide\/assets\/ide-[A-Z0-9]{8}\.js$/)]);
+    expect(assetUrls(html)).toEqual([
+      expect.stringMatching(/^\/graphql\/ide\/assets\/ide-[A-Z0-9]{8}\.css$/),
+      expect.stringMatching(/^\/graphql\/ide\/assets\/ide-[A-Z0-9]{8}\.js$/),
+    ]);
   });
 
   it('allows nothing but the gateway itself in the CSP', () => {

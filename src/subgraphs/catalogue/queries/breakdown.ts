@@ -3,7 +3,8 @@ import type { CatalogueCollections } from '../collections';
 import { readWhole } from '../../../platform/db/queries';
 import { milestoneFilter, type MilestoneFilterInput } from './filters';
 
-export type BreakdownDimension = 'STATUS' | 'LEVEL' | 'LEAD_AGENCY' | 'LEAD_AGENCY_TODAY' | 'DIRECTIVE' | 'PROVINCE' | 'DONE_PROVINCE' | 'PILOT_PROVINCE' | 'DUE_YEAR' | 'DUE_QUARTER' | 'REPORT_DATE';
+export type BreakdownDimension =
+  'STATUS' | 'LEVEL' | 'LEAD_AGENCY' | 'LEAD_AGENCY_TODAY' | 'DIRECTIVE' | 'PROVINCE' | 'DONE_PROVINCE' | 'PILOT_PROVINCE' | 'DUE_YEAR' | 'DUE_QUARTER' | 'REPORT_DATE';
 export type BreakdownUnit = 'MILESTONES' | 'SERVICES';
 
 /** The stored top-level field each dimension groups on (the local database groups only those), and whether it is an array to unwind first. */
@@ -31,10 +32,13 @@ export interface CompletionPoint {
 
 export async function completionOverTime(db: CatalogueCollections, filter: MilestoneFilterInput | null | undefined): Promise<CompletionPoint[]> {
   const rows = await db.milestones
-    .aggregate<{ _id: { asOf: string | null; state: string | null }; count: number }>([
-      { $match: { $and: [await milestoneFilter(db, filter), { statusAsOf: { $ne: null } }] } },
-      { $group: { _id: { asOf: '$statusAsOf', state: '$statusState' }, count: { $sum: 1 } } },
-    ], readWhole())
+    .aggregate<{ _id: { asOf: string | null; state: string | null }; count: number }>(
+      [
+        { $match: { $and: [await milestoneFilter(db, filter), { statusAsOf: { $ne: null } }] } },
+        { $group: { _id: { asOf: '$statusAsOf', state: '$statusState' }, count: { $sum: 1 } } },
+      ],
+      readWhole(),
+    )
     .toArray();
   const points = new Map<string, CompletionPoint>();
   for (const row of rows) {
@@ -59,7 +63,12 @@ export interface BreakdownRow {
  * database ($match, $unwind, $group with $sum): the rows never come to the
  * gateway. Largest groups first.
  */
-export async function milestoneBreakdown(db: CatalogueCollections, by: BreakdownDimension, filter: MilestoneFilterInput | null | undefined, unit: BreakdownUnit = 'MILESTONES'): Promise<BreakdownRow[]> {
+export async function milestoneBreakdown(
+  db: CatalogueCollections,
+  by: BreakdownDimension,
+  filter: MilestoneFilterInput | null | undefined,
+  unit: BreakdownUnit = 'MILESTONES',
+): Promise<BreakdownRow[]> {
   const { field, array } = DIMENSIONS[by];
   const match: Document = { $match: await milestoneFilter(db, filter) };
   let rows: Array<{ _id: string | number | null; count: number }>;
@@ -69,7 +78,9 @@ export async function milestoneBreakdown(db: CatalogueCollections, by: Breakdown
     // 1.24 cannot do it all: after $unwind it drops the other fields of a
     // compound group key, and it mis-groups on "$_id.key".
     type Key = string | number | null;
-    const pairs = await db.milestones.aggregate<{ _id: { key?: Key | Key[]; service: string } }>([match, { $group: { _id: { key: `$${field}`, service: '$serviceId' } } }], readWhole()).toArray();
+    const pairs = await db.milestones
+      .aggregate<{ _id: { key?: Key | Key[]; service: string } }>([match, { $group: { _id: { key: `$${field}`, service: '$serviceId' } } }], readWhole())
+      .toArray();
     const services = new Map<Key, Set<string>>();
     for (const { _id } of pairs) {
       const keys = Array.isArray(_id.key) ? _id.key : [_id.key ?? null];

@@ -13,7 +13,12 @@ const MILESTONE_ORDERS: Record<MilestoneOrder, KeysetOrder<MilestoneDocument>> =
   NAME: { field: 'sortName', direction: 1 },
 };
 
-export async function listMilestones(db: CatalogueCollections, filter: MilestoneFilterInput | null | undefined, orderBy: MilestoneOrder | null | undefined, page: PageArgs): Promise<Page<MilestoneDocument>> {
+export async function listMilestones(
+  db: CatalogueCollections,
+  filter: MilestoneFilterInput | null | undefined,
+  orderBy: MilestoneOrder | null | undefined,
+  page: PageArgs,
+): Promise<Page<MilestoneDocument>> {
   return paginate(db.milestones, await milestoneFilter(db, filter), MILESTONE_ORDERS[orderBy ?? 'DOCUMENT_DATE'], page);
 }
 
@@ -23,7 +28,12 @@ export interface ServiceFilterInput {
   text?: string | null;
 }
 
-export async function listServices(db: CatalogueCollections, filter: ServiceFilterInput | null | undefined, orderBy: ServiceOrder | null | undefined, page: PageArgs): Promise<Page<ServiceDocument>> {
+export async function listServices(
+  db: CatalogueCollections,
+  filter: ServiceFilterInput | null | undefined,
+  orderBy: ServiceOrder | null | undefined,
+  page: PageArgs,
+): Promise<Page<ServiceDocument>> {
   const and: Filter<ServiceDocument>[] = [];
   if (filter?.text) and.push({ searchText: { $regex: containsFolded(filter.text, 'text') } });
   if (filter?.milestones) {
@@ -39,7 +49,10 @@ export function listAgencies(db: CatalogueCollections, kind: AgencyKind | null |
 }
 
 export function listProvinces(db: CatalogueCollections, era: ProvinceEra | null | undefined): Promise<ProvinceDocument[]> {
-  return db.provinces.find({ era: era ?? 'FROM_2025_07' }, readOptions()).sort({ code: 1 }).toArray();
+  return db.provinces
+    .find({ era: era ?? 'FROM_2025_07' }, readOptions())
+    .sort({ code: 1 })
+    .toArray();
 }
 
 /** The unit with this code in force on `asOf` (default: today's map). */

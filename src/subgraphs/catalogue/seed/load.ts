@@ -40,7 +40,9 @@ export interface SeedData {
 
 /** The reference CSVs are plain: no quoted fields (checked, so a future quote fails loudly). */
 function readCsv<T>(path: string): T[] {
-  const [header, ...rows] = readFileSync(path, 'utf8').split(/\r?\n/).filter((line) => line.trim() !== '');
+  const [header, ...rows] = readFileSync(path, 'utf8')
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '');
   if (!header) return [];
   const columns = header.split(',');
   return rows.map((row, index) => {
@@ -106,13 +108,34 @@ export function validateSeedData(data: SeedData): string[] {
     }
     return seen;
   };
-  const oldCodes = unique('old province', data.provincesBefore.map((p) => p.code));
-  const newCodes = unique('current province', data.provincesFrom.map((p) => p.code));
-  const agencies = unique('agency', data.agencies.map((a) => a.id));
-  const directives = unique('directive', data.directives.map((d) => d.id));
-  const services = unique('service', data.services.map((s) => s.id));
-  const milestones = unique('milestone', data.milestones.map((m) => m.id));
-  unique('directive key', data.directives.map((d) => directiveIdKey(d.id)));
+  const oldCodes = unique(
+    'old province',
+    data.provincesBefore.map((p) => p.code),
+  );
+  const newCodes = unique(
+    'current province',
+    data.provincesFrom.map((p) => p.code),
+  );
+  const agencies = unique(
+    'agency',
+    data.agencies.map((a) => a.id),
+  );
+  const directives = unique(
+    'directive',
+    data.directives.map((d) => d.id),
+  );
+  const services = unique(
+    'service',
+    data.services.map((s) => s.id),
+  );
+  const milestones = unique(
+    'milestone',
+    data.milestones.map((m) => m.id),
+  );
+  unique(
+    'directive key',
+    data.directives.map((d) => directiveIdKey(d.id)),
+  );
 
   const ref = (set: Set<string>, kind: string, id: string | undefined, where: string): void => {
     if (id !== undefined && !set.has(id)) problems.push(`${where}: unknown ${kind} "${id}"`);
@@ -288,7 +311,14 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
     citesIds: [...new Set(d.cites.map((c) => c.directiveId))],
     citations: d.cites,
     citedAs: d.citedAs ?? [],
-    tasks: d.tasks.map((t) => ({ number: t.number, text: t.text, addresseeAgencyIds: t.addresseeAgencyIds, addresseeText: t.addresseeText ?? null, due: t.due ?? null, source: t.source })),
+    tasks: d.tasks.map((t) => ({
+      number: t.number,
+      text: t.text,
+      addresseeAgencyIds: t.addresseeAgencyIds,
+      addresseeText: t.addresseeText ?? null,
+      due: t.due ?? null,
+      source: t.source,
+    })),
     ambiguities: d.ambiguities ?? [],
     corrections: d.corrections ?? [],
     searchText: foldVietnamese(`${d.id} ${d.number} ${d.title}`),
@@ -358,7 +388,10 @@ export function toDocuments(data: SeedData): CatalogueDocuments {
   }
   const services: ServiceDocument[] = data.services.map((s) => {
     const own = milestonesOf.get(s.id) ?? [];
-    const dates = own.map((m) => directiveDates.get(m.directiveId)).filter((d): d is string => Boolean(d)).sort();
+    const dates = own
+      .map((m) => directiveDates.get(m.directiveId))
+      .filter((d): d is string => Boolean(d))
+      .sort();
     return {
       _id: s.id,
       name: s.name,

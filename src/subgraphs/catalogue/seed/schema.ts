@@ -29,7 +29,10 @@ export const SeedSource = z.strictObject({
   /** Item number as printed ("37", "10.1", "II.05"), task number, or a section name. */
   item: z.string().optional(),
   /** 1-based lines in the file: "120", "120-134", or several such ranges "59,69". */
-  lines: z.string().regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'must be "N", "N-M" or a comma-separated list of them').optional(),
+  lines: z
+    .string()
+    .regex(/^\d+(-\d+)?(,\d+(-\d+)?)*$/, 'must be "N", "N-M" or a comma-separated list of them')
+    .optional(),
 });
 
 /** A deadline: the text as printed plus the date range it denotes (inclusive). */

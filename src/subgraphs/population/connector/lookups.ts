@@ -83,7 +83,12 @@ function extractLoader(deps: LoaderDependencies, purpose: LookupPurpose, fields:
       try {
         results = await deps.client().extractBatch(deps.caller, purpose, ids, fields);
       } catch (error) {
-        await audit.record(context, ids.map((citizenId) => ({ operation: 'EXTRACT', purpose, citizenId, fields: [], outcome: failureOutcome(error) }))).catch(() => undefined);
+        await audit
+          .record(
+            context,
+            ids.map((citizenId) => ({ operation: 'EXTRACT', purpose, citizenId, fields: [], outcome: failureOutcome(error) })),
+          )
+          .catch(() => undefined);
         throw error;
       }
       const byId = new Map(results.map((result) => [result.id, result]));
@@ -106,11 +111,19 @@ function verifyLoader(deps: LoaderDependencies, purpose: LookupPurpose): DataLoa
       try {
         results = await deps.client().verifyBatch(deps.caller, purpose, items);
       } catch (error) {
-        await audit.record(context, items.map((item) => ({ operation: 'VERIFY', purpose, citizenId: item.id, fields: [], outcome: failureOutcome(error) }))).catch(() => undefined);
+        await audit
+          .record(
+            context,
+            items.map((item) => ({ operation: 'VERIFY', purpose, citizenId: item.id, fields: [], outcome: failureOutcome(error) })),
+          )
+          .catch(() => undefined);
         throw error;
       }
       const outcomes = items.map((_, index) => results[index]?.result ?? 'NOT_FOUND');
-      await audit.record(context, items.map((item, index) => ({ operation: 'VERIFY', purpose, citizenId: item.id, fields: [], outcome: outcomes[index] ?? 'NOT_FOUND' })));
+      await audit.record(
+        context,
+        items.map((item, index) => ({ operation: 'VERIFY', purpose, citizenId: item.id, fields: [], outcome: outcomes[index] ?? 'NOT_FOUND' })),
+      );
       return outcomes;
     },
     { maxBatchSize: UPSTREAM_MAX_BATCH, cacheKeyFn: (item) => JSON.stringify([item.id, item.fullName, item.dateOfBirth]), ...deps.loaderOptions },
@@ -156,7 +169,10 @@ export function createPopulationLookups(deps: LookupDependencies): PopulationLoo
   const authorisePurpose = async (purpose: LookupPurpose, operation: 'EXTRACT' | 'VERIFY', ids: readonly string[]): Promise<void> => {
     const permitted = context.principal.purposes;
     if (permitted === null || permitted.includes(purpose)) return;
-    await audit.record(context, ids.map((citizenId) => ({ operation, purpose, citizenId, fields: [], outcome: 'REFUSED' })));
+    await audit.record(
+      context,
+      ids.map((citizenId) => ({ operation, purpose, citizenId, fields: [], outcome: 'REFUSED' })),
+    );
     throw new ForbiddenError(`This API key may not state the purpose ${purpose}; its purposes are ${permitted.join(', ') || 'none'}.`);
   };
 
