@@ -7,13 +7,15 @@ const transform = { '^.+\\.ts$': ['@swc/jest'] };
 
 /** @type {import('jest').Config} */
 module.exports = {
-  // Read from the top level only (not per project).
+  // Jest reads the time limit of tests and hooks from here only: `testTimeout` in a project is ignored,
+  // which left hooks that start a stack 5 s (too little on a loaded two-core machine).
   testTimeout: 30000,
   projects: [
-    { displayName: 'unit', testEnvironment: 'node', roots: ['<rootDir>/test/unit'], testMatch: ['**/*.test.ts'], transform },
+    { displayName: 'unit', testEnvironment: 'node', testTimeout: 30000, roots: ['<rootDir>/test/unit'], testMatch: ['**/*.test.ts'], transform },
     {
       displayName: 'integration',
       testEnvironment: 'node',
+      testTimeout: 30000,
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       testPathIgnorePatterns: ['/test/unit/'],

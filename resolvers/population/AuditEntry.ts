@@ -9,6 +9,9 @@ export const AuditEntry: AuditEntryFieldResolvers = {
   // Entries written before these were stored: the subject itself, under an unnamed key.
   hashKeyId: (entry) => entry.hashKeyId ?? null,
   subjectRole: (entry) => entry.subjectRole ?? 'SUBJECT',
+  // Entries written before the trail was chained have neither.
+  chain: (entry) => entry.chain ?? null,
+  seq: (entry) => entry.seq ?? null,
 };
 
 export const AuditEntryConnection: AuditEntryConnectionFieldResolvers = connectionFields();

@@ -1,6 +1,5 @@
 import type { QueryFieldResolvers } from '../../src/subgraphs/population/__generated__/resolvers-types';
-import { paginate } from '../../src/platform/db/paginate';
-import { matchAny } from '../../src/platform/db/queries';
+import { auditEntryPage } from '../../src/subgraphs/population/audit/read';
 import { selectedCitizenFields } from '../../src/subgraphs/population/selection';
 
 export const Query: QueryFieldResolvers = {
@@ -13,5 +12,5 @@ export const Query: QueryFieldResolvers = {
     return outcome === 'INVALID_ID' ? 'NOT_FOUND' : outcome;
   },
   auditEntries: (_parent, { subjectId, first, after }, ctx) =>
-    paginate(ctx.auditLog, subjectId ? matchAny('subjectHash', ctx.audit.subjectHashes(subjectId)) : {}, { field: 'atIso', direction: -1 }, { first, after, max: ctx.maxPageSize }),
+    auditEntryPage(ctx.auditLog, subjectId ? ctx.audit.subjectHashes(subjectId) : null, { first, after, max: ctx.maxPageSize }),
 };

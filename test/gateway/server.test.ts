@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { CommandStartedEvent } from 'mongodb';
 import { revokeApiKey } from '../../src/gateway/api-keys';
 import { bearer, startTestStack, type TestStack } from '../support/stack';
@@ -5,7 +9,13 @@ import { bearer, startTestStack, type TestStack } from '../support/stack';
 describe('production mode', () => {
   let t: TestStack;
   beforeAll(async () => {
-    t = await startTestStack({ env: { NODE_ENV: 'production', AUDIT_HASH_KEY: 'a'.repeat(32), POPULATION_CLIENT_SECRET: 'not-the-dev-secret' }, seed: false });
+    // Production refuses the development key that signs the audit trail's checkpoints.
+    const signingKey = join(mkdtempSync(join(tmpdir(), 'dvc-production-')), 'audit-signing.pem');
+    writeFileSync(signingKey, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    t = await startTestStack({
+      env: { NODE_ENV: 'production', AUDIT_HASH_KEY: 'a'.repeat(32), AUDIT_SIGNING_KEY: signingKey, POPULATION_CLIENT_SECRET: 'not-the-dev-secret' },
+      seed: false,
+    });
   });
   afterAll(() => t.close());
 

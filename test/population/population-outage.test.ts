@@ -66,11 +66,12 @@ describe('failures behind the population subgraph', () => {
   });
 
   it('withholds the data when the audit trail refuses the write (AUDIT_UNAVAILABLE)', async () => {
-    // A real refusal by the database: a unique index that every officer's entry collides with.
-    const auditLog = t.database.db.collection<{ _id: string; role: string }>('audit_log');
+    // A real refusal by the database: a unique index that every page of the writer's chain collides with.
+    const chain = t.logs.map((line) => JSON.parse(line) as { message: string; chain?: string }).find((line) => line.message === 'audit chain started')?.chain;
+    const auditLog = t.database.db.collection<{ _id: string; chain?: string }>('audit_log');
     await auditLog.deleteMany({});
-    await auditLog.createIndex({ role: 1 }, { unique: true, name: 'test_blocks_officers' });
-    await auditLog.insertOne({ _id: 'test-blocker', role: 'officer' });
+    await auditLog.createIndex({ chain: 1 }, { unique: true, name: 'test_blocks_chain' });
+    await auditLog.insertOne({ _id: 'test-blocker', chain });
     const [id = ''] = findIds('FOUND', 1, 41);
     const generated = generateCitizen(id);
     const fullName = generated.status === 'FOUND' ? generated.citizen.fullName : '';
@@ -85,7 +86,7 @@ describe('failures behind the population subgraph', () => {
       // The upstream was asked: the data existed, and was withheld.
       expect((await stats()).byEndpoint['/v1/extract/batch']).toBe(1);
     } finally {
-      await auditLog.dropIndex('test_blocks_officers');
+      await auditLog.dropIndex('test_blocks_chain');
       await auditLog.deleteOne({ _id: 'test-blocker' });
     }
     expect((await post(CITIZEN, { id })).data?.citizen).toEqual({ id, fullName });

@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, type Env } from '../../src/platform/config';
 import { DEV_POPULATION_CLIENT } from '../../src/platform/population-api/purposes';
 import { auditKeyOf, MIN_AUDIT_KEY_BYTES, readPopulationConfig } from '../../src/subgraphs/population/config';
@@ -14,11 +18,15 @@ function configError(env: Env): ConfigError | undefined {
 }
 
 const STRONG_KEY = 'k'.repeat(MIN_AUDIT_KEY_BYTES);
+/** Production also needs the audit trail's signing key (test/unit/audit-config.test.ts tests it). */
+const SIGNING_KEY = join(mkdtempSync(join(tmpdir(), 'dvc-population-config-')), 'audit-signing.pem');
+writeFileSync(SIGNING_KEY, generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }));
 const PRODUCTION: Env = {
   NODE_ENV: 'production',
   POPULATION_API_URL: 'https://dan-cu.example.gov.vn',
   POPULATION_CLIENT_SECRET: 'a-secret-issued-by-the-upstream',
   AUDIT_HASH_KEY: STRONG_KEY,
+  AUDIT_SIGNING_KEY: SIGNING_KEY,
 };
 
 describe('population subgraph configuration', () => {

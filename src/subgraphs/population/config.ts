@@ -1,7 +1,10 @@
-import { createHash } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { ConfigError, readInt, readSecret, readText, readUrl, type Env } from '../../platform/config';
 import { DEV_POPULATION_CLIENT } from '../../platform/population-api/purposes';
 import { readSubgraphConfig, type SubgraphConfig } from '../../platform/subgraph/config';
+import { developmentSigner, signerFrom, type AuditSigner } from './audit/checkpoint';
 
 /** How the connector reaches the National Population Database (or its stub). */
 export interface PopulationConnectorConfig {
@@ -31,12 +34,28 @@ export interface PopulationConfig extends SubgraphConfig {
   auditPreviousHashKeys: AuditHashKey[];
   /** True when AUDIT_HASH_KEY was not set and the development key is in use (refused in production). */
   auditHashKeyIsDefault: boolean;
+  /** The audit trail's hash chain and its signed checkpoints. */
+  auditChain: AuditChainConfig;
   /** Citizen IDs one request may look up, across all its fields and aliases. */
   maxIdsPerRequest: number;
   /** `verifyCitizen` fields one request may hold. */
   maxVerificationsPerRequest: number;
   /** Verifications one API key may make in an hour. */
   maxVerificationsPerKeyPerHour: number;
+}
+
+/** How this process writes its chain of the audit trail. */
+export interface AuditChainConfig {
+  /** AUDIT_SIGNING_KEY: the Ed25519 key that signs checkpoints (the development key when unset). */
+  signer: AuditSigner;
+  /** True when AUDIT_SIGNING_KEY was not set and the development key is in use (refused in production). */
+  signerIsDefault: boolean;
+  /** AUDIT_WRITER_ID (default: the host name): names this writer in its chain ids. */
+  writerId: string;
+  /** AUDIT_CHECKPOINT_ENTRIES: a signed checkpoint after this many entries… */
+  checkpointEntries: number;
+  /** …AUDIT_CHECKPOINT_SECONDS: or this many seconds, when there are entries to seal. */
+  checkpointSeconds: number;
 }
 
 /** Default port of the population subgraph when it runs alone (the committed supergraph points there). */
@@ -79,12 +98,52 @@ function readAuditKeys(env: Env, production: boolean): Pick<PopulationConfig, 'a
   return { auditHashKey: auditKeyOf(key ?? DEV_AUDIT_HASH_KEY), auditPreviousHashKeys: previous.map(auditKeyOf), auditHashKeyIsDefault: !key };
 }
 
+/**
+ * AUDIT_SIGNING_KEY: the path of an Ed25519 private key in PEM. Refused in
+ * production when unset or when it is the development key; the key itself is
+ * never quoted.
+ */
+export function readAuditSigningKey(env: Env, production: boolean): { signer: AuditSigner; signerIsDefault: boolean } {
+  const path = readText(env, 'AUDIT_SIGNING_KEY');
+  const howTo = '(`openssl genpkey -algorithm ed25519 -out audit-signing.pem`)';
+  if (!path) {
+    if (production) throw new ConfigError('AUDIT_SIGNING_KEY', `must be set in production to the path of an Ed25519 private key in PEM ${howTo}`);
+    return { signer: developmentSigner(), signerIsDefault: true };
+  }
+  let signer: AuditSigner;
+  try {
+    signer = signerFrom(createPrivateKey(readFileSync(path)));
+  } catch {
+    throw new ConfigError('AUDIT_SIGNING_KEY', `must be the path of a readable Ed25519 private key in PEM ${howTo}, got "${path}"`);
+  }
+  if (production && signer.publicKeyId === developmentSigner().publicKeyId)
+    throw new ConfigError('AUDIT_SIGNING_KEY', 'must not be the development key in production (it is public)');
+  return { signer, signerIsDefault: false };
+}
+
+function readAuditChain(env: Env, production: boolean): AuditChainConfig {
+  const writerId =
+    readText(env, 'AUDIT_WRITER_ID') ??
+    (hostname()
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 40) ||
+      'population');
+  if (!/^[A-Za-z0-9._-]{1,40}$/.test(writerId)) throw new ConfigError('AUDIT_WRITER_ID', `must be 1–40 letters, digits, ".", "_" or "-", got "${writerId}"`);
+  return {
+    ...readAuditSigningKey(env, production),
+    writerId,
+    checkpointEntries: readInt(env, 'AUDIT_CHECKPOINT_ENTRIES', 1_000, 1, 1_000_000),
+    checkpointSeconds: readInt(env, 'AUDIT_CHECKPOINT_SECONDS', 60, 1, 86_400),
+  };
+}
+
 export function readPopulationConfig(env: Env): PopulationConfig {
   const subgraph = readSubgraphConfig(env, POPULATION_DEFAULT_PORT);
   return {
     ...subgraph,
     population: readConnector(env, subgraph.production),
     ...readAuditKeys(env, subgraph.production),
+    auditChain: readAuditChain(env, subgraph.production),
     maxIdsPerRequest: readInt(env, 'CITIZEN_MAX_IDS_PER_REQUEST', 1_000, 1, 100_000),
     maxVerificationsPerRequest: readInt(env, 'CITIZEN_MAX_VERIFICATIONS_PER_REQUEST', 10, 1, 10_000),
     maxVerificationsPerKeyPerHour: readInt(env, 'CITIZEN_MAX_VERIFICATIONS_PER_KEY_PER_HOUR', 1_000, 1, 10_000_000),

@@ -1,6 +1,7 @@
 import type { Principal } from '../../platform/identity/principal';
 import type { Logger } from '../../platform/logger';
-import type { AuditEntryDocument, AuditTrail } from './audit/audit-log';
+import type { AuditTrail } from './audit/audit-log';
+import type { AuditPageDocument } from './audit/chain';
 import type { PopulationLookups } from './connector/lookups';
 import type { Collection } from 'mongodb';
 
@@ -13,7 +14,8 @@ export interface PopulationContext {
   /** Citizen lookups through the connector, batched and audited per request. */
   population: PopulationLookups;
   audit: AuditTrail;
-  auditLog: Collection<AuditEntryDocument>;
+  /** The trail's pages, read by `auditEntries` (audit/read.ts). */
+  auditLog: Collection<AuditPageDocument>;
   /** Largest page `auditEntries` may return. */
   maxPageSize: number;
 }

@@ -8,7 +8,7 @@ import { countDatabaseCommands } from '../../platform/subgraph/metrics';
 import { buildSubgraphSchema, readSubgraphSdl } from '../../platform/subgraph/schema';
 import { createSubgraphServer, type SubgraphServer } from '../../platform/subgraph/server';
 import { resolvers } from '../../../resolvers/population';
-import { auditCollection, createAuditTrail, ensureAuditIndexes } from './audit/audit-log';
+import { auditCollection, checkpointCollection, createAuditTrail, ensureAuditIndexes } from './audit/audit-log';
 import type { PopulationConfig } from './config';
 import type { PopulationClient } from './connector/client';
 import { createPopulationLookups, type LookupDependencies } from './connector/lookups';
@@ -58,8 +58,10 @@ function observeUpstream(client: PopulationClient, registry: Registry): void {
 export async function createPopulationSubgraph(options: PopulationSubgraphOptions): Promise<SubgraphServer<PopulationContext>> {
   const { config, database, log, client } = options;
   const auditLog = auditCollection(database.db);
-  await ensureAuditIndexes(auditLog);
-  const audit = createAuditTrail(auditLog, config.auditHashKey, config.auditPreviousHashKeys);
+  const checkpoints = checkpointCollection(database.db);
+  await ensureAuditIndexes(auditLog, checkpoints);
+  const audit = createAuditTrail({ pages: auditLog, checkpoints, hashKey: config.auditHashKey, previousHashKeys: config.auditPreviousHashKeys, ...config.auditChain, log });
+  log.info('audit chain started', { chain: audit.chain.chain, publicKeyId: config.auditChain.signer.publicKeyId });
   const verifications = new VerificationBudget(config.maxVerificationsPerKeyPerHour);
   countDatabaseCommands(database.client, options.registry, 'population');
   observeUpstream(client, options.registry);
@@ -68,7 +70,7 @@ export async function createPopulationSubgraph(options: PopulationSubgraphOption
       () => true,
       () => false,
     );
-  return createSubgraphServer<PopulationContext>({
+  const server = await createSubgraphServer<PopulationContext>({
     name: 'population',
     schema: buildSubgraphSchema(populationSdl(), resolvers),
     secret: options.secret,
@@ -99,4 +101,6 @@ export async function createPopulationSubgraph(options: PopulationSubgraphOption
       return { status: !db ? 'unready' : upstream ? 'ready' : 'degraded', database: db, upstream, breaker: client.breaker.state };
     },
   });
+  // Requests have finished when the server stops: the chain is then sealed with a final checkpoint.
+  return { ...server, stop: () => server.stop().finally(() => audit.close()) };
 }

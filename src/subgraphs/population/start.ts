@@ -21,6 +21,7 @@ export async function startPopulationSubgraph(options: { config: PopulationConfi
     log.warn('POPULATION_API_URL is not set: a development stub of the population database was started', { url: stub.url });
   }
   if (config.auditHashKeyIsDefault) log.warn('AUDIT_HASH_KEY is not set: the audit trail uses the development key');
+  if (config.auditChain.signerIsDefault) log.warn('AUDIT_SIGNING_KEY is not set: audit checkpoints are signed with the public development key');
   const database = await connectDatabase({
     uri: options.uri,
     databaseName: config.database.databaseName,

@@ -21,13 +21,18 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** One lookup in the audit trail. The citizen's ID is stored only as a keyed hash. */
+/**
+ * One lookup in the audit trail. The citizen's ID is stored only as a keyed hash. Each entry is a
+ * link of its writer's hash chain (`npm run audit -- verify` checks every chain).
+ */
 export type AuditEntry = {
   __typename?: 'AuditEntry';
   /** When. */
   at: Scalars['String']['output'];
   /** Name of the calling system, as given to its key. */
   callerName: Maybe<Scalars['String']['output']>;
+  /** The hash chain of the writer (a population subgraph process) that recorded it; null on entries written before the trail was chained. */
+  chain: Maybe<Scalars['String']['output']>;
   /** Fields returned. */
   fields: Array<Scalars['String']['output']>;
   /**
@@ -35,7 +40,7 @@ export type AuditEntry = {
    * Null on entries written before keys were named.
    */
   hashKeyId: Maybe<Scalars['String']['output']>;
-  /** Entry id. */
+  /** Entry id: `<chain>:<seq>`, its place in its writer's hash chain. */
   id: Scalars['ID']['output'];
   /** API key id of the caller. */
   keyId: Maybe<Scalars['String']['output']>;
@@ -52,6 +57,8 @@ export type AuditEntry = {
   requestId: Scalars['String']['output'];
   /** Role of the caller's API key. */
   role: Role;
+  /** Its sequence number in that chain (1, 2, 3, …); null on entries written before the trail was chained. */
+  seq: Maybe<Scalars['Int']['output']>;
   /** HMAC-SHA-256 of the citizen ID under the gateway's audit key. */
   subjectHash: Scalars['String']['output'];
   /** Whom the entry is about: the person looked up, or the household head their record disclosed. */
@@ -382,8 +389,8 @@ export type ResolversTypes = ResolversObject<{
   AuditEntry: ResolverTypeWrapper<AuditEntryDocument>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  AuditEntryConnection: ResolverTypeWrapper<Page<AuditEntryDocument>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  AuditEntryConnection: ResolverTypeWrapper<Page<AuditEntryDocument>>;
   AuditEntryEdge: ResolverTypeWrapper<Omit<AuditEntryEdge, 'node'> & { node: ResolversTypes['AuditEntry'] }>;
   AuditSubjectRole: AuditSubjectRole;
   Citizen: ResolverTypeWrapper<CitizenLookup>;
@@ -407,8 +414,8 @@ export type ResolversParentTypes = ResolversObject<{
   AuditEntry: AuditEntryDocument;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
-  AuditEntryConnection: Page<AuditEntryDocument>;
   Int: Scalars['Int']['output'];
+  AuditEntryConnection: Page<AuditEntryDocument>;
   AuditEntryEdge: Omit<AuditEntryEdge, 'node'> & { node: ResolversParentTypes['AuditEntry'] };
   Citizen: CitizenLookup;
   Boolean: Scalars['Boolean']['output'];
@@ -430,6 +437,7 @@ export type AuthDirectiveResolver<Result, Parent, ContextType = PopulationContex
 export type AuditEntryFieldResolvers<ContextType = PopulationContext, ParentType extends ResolversParentTypes['AuditEntry'] = ResolversParentTypes['AuditEntry']> = ResolversObject<{
   at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   callerName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  chain?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   hashKeyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -439,6 +447,7 @@ export type AuditEntryFieldResolvers<ContextType = PopulationContext, ParentType
   purpose?: Resolver<ResolversTypes['LookupPurpose'], ParentType, ContextType>;
   requestId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
+  seq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   subjectHash?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   subjectRole?: Resolver<ResolversTypes['AuditSubjectRole'], ParentType, ContextType>;
 }>;

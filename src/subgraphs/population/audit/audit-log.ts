@@ -1,9 +1,13 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { AuditUnavailableError } from '../../../platform/errors';
 import type { Principal, Role } from '../../../platform/identity/principal';
+import type { Logger } from '../../../platform/logger';
 import type { LookupPurpose } from '../../../platform/population-api/purposes';
 import type { AuditHashKey } from '../config';
+import type { AuditPageDocument } from './chain';
+import type { AuditSigner, CheckpointDocument } from './checkpoint';
+import { AuditChainWriter } from './writer';
 
 export type AuditOperation = 'EXTRACT' | 'VERIFY';
 /** REFUSED: the key may not state the purpose; UPSTREAM_REFUSED: the upstream answered 4xx (our request was wrong). */
@@ -15,10 +19,10 @@ export type AuditSubjectRole = 'SUBJECT' | 'HOUSEHOLD_HEAD';
  * One lookup of a citizen, written before any data is returned (Luật Bảo vệ dữ
  * liệu cá nhân 91/2025/QH15: a record of processing). The ID is kept only as a
  * keyed hash, so the log can answer "who looked up this person?" for someone
- * who knows the ID, without holding the IDs in clear.
+ * who knows the ID, without holding the IDs in clear. Each entry is a link of
+ * its writer's hash chain (chain.ts), stored as canonical JSON in a page.
  */
-export interface AuditEntryDocument {
-  _id: string;
+export interface AuditEntryContent {
   at: Date;
   /** `at` as ISO text: the keyset sort key for paging. */
   atIso: string;
@@ -40,12 +44,34 @@ export interface AuditEntryDocument {
   outcome: AuditOutcome;
 }
 
-export function auditCollection(db: Db): Collection<AuditEntryDocument> {
-  return db.collection<AuditEntryDocument>('audit_log');
+/**
+ * An entry as read back (what `AuditEntry` resolves from): parsed from its
+ * page, with its place in the chain (`_id` is `<chain>:<seq>`); or, written
+ * before the trail was chained, a document of its own without one.
+ */
+export type AuditEntryDocument = Omit<AuditEntryContent, 'at'> & { _id: string; chain?: string; seq?: number; prevHash?: string; hash?: string };
+
+/** The audit trail: one page per append (chain.ts). */
+export function auditCollection(db: Db): Collection<AuditPageDocument> {
+  return db.collection<AuditPageDocument>('audit_log');
 }
 
-export async function ensureAuditIndexes(collection: Collection<AuditEntryDocument>): Promise<void> {
-  await Promise.all([collection.createIndex({ atIso: -1, _id: 1 }, { name: 'at' }), collection.createIndex({ subjectHash: 1 }, { name: 'subject' })]);
+/** The writers' signed checkpoints of their chains. */
+export function checkpointCollection(db: Db): Collection<CheckpointDocument> {
+  return db.collection<CheckpointDocument>('audit_checkpoints');
+}
+
+export async function ensureAuditIndexes(collection: Collection<AuditPageDocument>, checkpoints: Collection<CheckpointDocument>): Promise<void> {
+  await Promise.all([
+    // auditEntries lists pages newest first; `subject` serves entries written before the trail was chained.
+    collection.createIndex({ atIso: -1, _id: 1 }, { name: 'at' }),
+    collection.createIndex({ subjects: 1 }, { name: 'subjects' }),
+    collection.createIndex({ subjectHash: 1 }, { name: 'subject' }),
+    // For `npm run audit -- verify`, which reads each chain in order. Not unique: `_id` (<chain>:<seq>)
+    // already refuses a second page starting at the same number, and verify names any overlap.
+    collection.createIndex({ chain: 1, seq: 1 }, { name: 'chain' }),
+    checkpoints.createIndex({ chain: 1, seq: 1 }, { name: 'chain' }),
+  ]);
 }
 
 export function hashSubject(key: AuditHashKey, citizenId: string): string {
@@ -68,15 +94,32 @@ export interface AuditRecord {
 }
 
 export interface AuditTrail {
-  /** Appends entries; throws AUDIT_UNAVAILABLE when they cannot be stored (the caller then withholds the data). */
+  /** Appends entries to this writer's chain; throws AUDIT_UNAVAILABLE when they cannot be stored (the caller then withholds the data). */
   record(context: AuditContext, entries: readonly AuditRecord[]): Promise<void>;
   /** The subject hashes of an ID under the current and the previous keys, for `auditEntries(subjectId:)`. */
   subjectHashes(citizenId: string): string[];
+  /** The chain written now and its head. */
+  readonly chain: { chain: string; seq: number; hash: string };
+  /** Stores what is queued and seals the chain with a final checkpoint (at shutdown). */
+  close(): Promise<void>;
 }
 
-export function createAuditTrail(collection: Collection<AuditEntryDocument>, key: AuditHashKey, previousKeys: readonly AuditHashKey[] = []): AuditTrail {
-  const toDocument = (context: AuditContext, at: Date, entry: AuditRecord): AuditEntryDocument => ({
-    _id: randomUUID(),
+export interface AuditTrailOptions {
+  pages: Collection<AuditPageDocument>;
+  checkpoints: Collection<CheckpointDocument>;
+  hashKey: AuditHashKey;
+  previousHashKeys?: readonly AuditHashKey[];
+  signer: AuditSigner;
+  writerId: string;
+  checkpointEntries: number;
+  checkpointSeconds: number;
+  log: Logger;
+}
+
+export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
+  const { hashKey: key, previousHashKeys: previousKeys = [] } = options;
+  const writer = new AuditChainWriter<AuditEntryContent>(options);
+  const toDocument = (context: AuditContext, at: Date, entry: AuditRecord): AuditEntryContent => ({
     at,
     atIso: at.toISOString(),
     requestId: context.requestId,
@@ -98,13 +141,14 @@ export function createAuditTrail(collection: Collection<AuditEntryDocument>, key
       if (entries.length === 0) return;
       const at = new Date();
       try {
-        await collection.insertMany(
-          entries.map((entry) => toDocument(context, at, entry)),
-          { ordered: true },
-        );
+        await writer.append(entries.map((entry) => toDocument(context, at, entry)));
       } catch {
         throw new AuditUnavailableError();
       }
     },
+    get chain() {
+      return writer.state;
+    },
+    close: () => writer.close(),
   };
 }
