@@ -1,5 +1,5 @@
 /** Sending the benchmark's requests: one timed check request, autocannon load, and the stub's own time. */
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createHistogram, performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { LatencySample } from './results';
@@ -33,13 +33,13 @@ function headersFor(request: PreparedRequest): Record<string, string> {
  * One HTTP exchange with node:http: fetch (undici) gives up on a response after
  * 300 s, and at the largest sizes one request on the local database takes longer.
  */
-export function sendOnce(request: PreparedRequest, timeoutMs: number): Promise<{ status: number; text: string }> {
+export function sendOnce(request: PreparedRequest, timeoutMs: number): Promise<{ status: number; text: string; headers: IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(request.url, { method: request.method, headers: headersFor(request), timeout: timeoutMs }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
@@ -59,7 +59,7 @@ export interface CheckResult {
 /** One timed request: its JSON and any problem with it. */
 export async function checkRequest(request: PreparedRequest, rest: boolean, timeoutMs: number): Promise<CheckResult> {
   const started = performance.now();
-  let answer: { status: number; text: string };
+  let answer: { status: number; text: string; headers: IncomingHttpHeaders };
   try {
     answer = await sendOnce(request, timeoutMs);
   } catch (error) {

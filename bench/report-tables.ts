@@ -26,7 +26,7 @@ export function sizeTable(results: BenchResults, size: SizeResult): string[] {
   }
   lines.push(
     '',
-    '"under load": database commands sent during the load ÷ requests completed; below the check request\'s count when concurrent identical requests were merged into one subgraph request.',
+    '"under load": database commands sent during the load ÷ requests completed (our gateway does not merge concurrent identical subgraph requests; see bench/README.md).',
   );
   if (size.skipped.length > 0) {
     lines.push('', 'Not measured at this size:', '');

@@ -1,6 +1,7 @@
-/** The targets of issues #12 and #14 (and the earlier ones that still apply), and where this run lands. */
+/** The targets of issues #12, #13 and #14 (and the earlier ones that still apply), and where this run lands. */
 import { bothLoaded, find, fmt, ratio, showRatio } from './report-format';
 import type { BenchResults, Measurement, SizeResult, TargetName } from './results';
+import { cacheLanding, indexCoverageLanding, redisCostLanding, type SharedStateLanding } from './report-shared-state';
 
 interface Pair {
   size: SizeResult;
@@ -65,6 +66,10 @@ function row(target: string, landed: Landing | string): string {
   return `| ${target} | ${landed.text} | ${verdict} |`;
 }
 
+function measuredRow(target: string, landed: SharedStateLanding): string {
+  return landed.met === undefined ? row(target, landed.text) : row(target, { text: landed.text, met: landed.met });
+}
+
 function isCatalogue(results: BenchResults): (name: string) => boolean {
   return (name) => results.operations.some((op) => op.name === name && op.growth !== 'upstream');
 }
@@ -118,6 +123,9 @@ export function targetsTable(results: BenchResults): string[] {
       ),
     ),
     row("#14.4 1,000 citizen lookups: p50 at most 2× the stub's own time for the same batches (one request at a time)", citizenBatchLanding(results)),
+    measuredRow('#13 A repeated catalogue operation from the response cache: p50 at most 5 ms and at least 20× the uncached req/s', cacheLanding(results)),
+    measuredRow('#13 The cost of Redis on an uncached request: p50 with `REDIS_URL` within 1.2× of without', redisCostLanding(results)),
+    measuredRow("#13 Every catalogue read served by an index (MongoDB's rules), or allowed with a cap", indexCoverageLanding(results)),
     row('Database commands per operation ≤ one per list level, independent of result size', commandsLanding(results)),
     row("Our gateway's p50 within 2× of the REST floor's, req/s ≥ 0.5×", landing(pairs(results, 'rest', catalogue), 2, 0.5)),
     row("Our gateway ≥ 5× the naive variant's req/s on nested operations at 10k services", naiveLanding(results)),

@@ -1,6 +1,7 @@
 /** Renders bench/results.json as RESULTS.md (tables in bench/report-*.ts) and an SVG chart (bench/report-chart.ts). */
 import { describeBench } from './report-format';
 import { citizenBatchTable, citizenTable, growthTable, ratioTable, sizeTable } from './report-tables';
+import { indexCoverageSection, sharedStateTable } from './report-shared-state';
 import { targetsTable } from './report-targets';
 import type { BenchResults } from './results';
 
@@ -19,6 +20,14 @@ export function renderResults(results: BenchResults): string {
     '## Citizen batches: the gateway against the stub alone',
     '',
     ...citizenBatchTable(results),
+    '',
+    '## Response cache and Redis',
+    '',
+    ...sharedStateTable(results),
+    '',
+    '## Index coverage of the catalogue reads',
+    '',
+    ...indexCoverageSection(results),
     '',
     '## Our gateway against the subgraph alone and against @apollo/gateway',
     '',

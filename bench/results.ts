@@ -1,4 +1,5 @@
 /** The shape of bench/results.json: everything RESULTS.md and the chart are drawn from. */
+import type { LoadResult } from './load';
 import type { Growth } from './operations';
 
 /**
@@ -84,6 +85,29 @@ export interface CitizenBatchTiming {
   stubAtConnectorConcurrency: LatencySample;
 }
 
+/** Issue #13: one catalogue operation on three of our gateways, one after another in the same run. */
+export interface SharedStateTiming {
+  operation: string;
+  /** `x-cache` of the first two requests to the cached gateway (a miss, then a hit). */
+  xCache: [string | null, string | null];
+  /** Without REDIS_URL: in-process rate limits and APQ, no response cache. */
+  noRedis: LoadResult;
+  /** REDIS_URL with RESPONSE_CACHE_ENABLED=false: rate limits and APQ in Redis, every request executed. */
+  redisUncached: LoadResult;
+  /** REDIS_URL with the response cache on: after one miss, hits. */
+  cached: LoadResult;
+}
+
+/** Issue #13 item 4: the catalogue subgraph's reads during the run (DVC_RECORD_COMMANDS), checked against its indexes. */
+export interface IndexCoverageSummary {
+  shapes: number;
+  served: number;
+  /** Shapes no index can serve, allowed with a reason and a cap (README, index coverage). */
+  allowed: Array<{ shape: string; reason: string }>;
+  /** Shapes that fail the check: each names the index it lacks. */
+  unserved: string[];
+}
+
 export interface BenchResults {
   date: string;
   machine: { cpus: number; cpuModel: string; memoryGiB: number; node: string; platform: string };
@@ -100,4 +124,7 @@ export interface BenchResults {
   sizes: SizeResult[];
   /** Measured once, on the first size (citizen lookups do not depend on the catalogue). */
   citizenBatches?: CitizenBatchTiming;
+  /** Measured once, on the first size; `skipped` says why not (no redis-server). */
+  sharedState?: { connections: number; operations: SharedStateTiming[]; skipped?: string };
+  indexCoverage?: IndexCoverageSummary;
 }

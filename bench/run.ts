@@ -6,9 +6,9 @@
  * bench/latency-vs-size.svg. Method and options: bench/README.md.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, platform, totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, platform, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from '../src/platform/db/embedded';
 import { createLogger } from '../src/platform/logger';
@@ -22,7 +22,10 @@ import { parseBenchArgs, ROOT, type BenchOptions } from './options';
 import { startAnnouncing, stopProcess, type Started } from './processes';
 import { renderChart, renderResults } from './report';
 import type { BenchResults, SizeResult } from './results';
+import { measureSharedState, startBenchRedis, type BenchRedis } from './shared-state';
 import { startTargets, STUB_CLIENT } from './targets';
+import { catalogueIndexCoverageOfFile } from '../src/subgraphs/catalogue/index-coverage';
+import { describeShape } from '../src/platform/db/command-shape';
 
 export { parseBenchArgs } from './options';
 
@@ -92,6 +95,10 @@ interface Shared {
   mongoUri: string;
   client: MongoClient;
   stubUrl: string;
+  /** The shipped catalogue subgraph's reads (DVC_RECORD_COMMANDS), for the index-coverage check. */
+  recordReadsFile: string;
+  /** Debian's redis-server for the response-cache and Redis measurements, or why there is none. */
+  redis: BenchRedis | string;
 }
 
 /** One size: load its catalogue, start every target over it, measure, stop them. */
@@ -103,7 +110,8 @@ async function benchSize(shared: Shared, services: number, results: BenchResults
   const catalogue = await prepareCatalogue(db, services, options.seed, log);
   const officer = await freshOfficerKey(db);
   const secret = randomBytes(32).toString('hex');
-  const start = () => startTargets({ root: ROOT, mongoUri: shared.mongoUri, databaseName, secret, stubUrl: shared.stubUrl, profileDir: options.profileDir });
+  const start = () =>
+    startTargets({ root: ROOT, mongoUri: shared.mongoUri, databaseName, secret, stubUrl: shared.stubUrl, profileDir: options.profileDir, recordReadsFile: shared.recordReadsFile });
   const context: EndpointContext = { targets: await start(), samples: catalogue.samples, officer, secret };
   const result: SizeResult = {
     services: catalogue.counts.services,
@@ -134,11 +142,35 @@ async function benchSize(shared: Shared, services: number, results: BenchResults
       log('  citizen batches: citizens-1000 one at a time, through the gateway, the subgraph and straight to the stub');
       results.citizenBatches = await timeCitizenBatches(citizens1000, context, shared.stubUrl, options.durationSeconds);
     }
+    if (!results.sharedState) results.sharedState = await sharedStateOf(shared, context);
     result.loadAverage = loadavg().map((n) => Math.round(n * 100) / 100);
     return result;
   } finally {
     await context.targets.stop();
   }
+}
+
+async function sharedStateOf(shared: Shared, context: EndpointContext): Promise<NonNullable<BenchResults['sharedState']>> {
+  const { options } = shared;
+  const load = { connections: options.connections, durationSeconds: options.durationSeconds, timeoutSeconds: options.loadMaxSeconds * 20 };
+  if (typeof shared.redis === 'string') return { connections: options.connections, operations: [], skipped: shared.redis };
+  return measureSharedState(selectedOperations(options), context, shared.redis.url, load, log);
+}
+
+/** The recorded reads against the catalogue's indexes, by MongoDB's rules. */
+function indexCoverageOf(file: string): BenchResults['indexCoverage'] {
+  const report = catalogueIndexCoverageOfFile(file);
+  return {
+    shapes: report.shapes,
+    served: report.served,
+    allowed: report.allowed.map((verdict) => ({ shape: describeShape(verdict.shape), reason: verdict.reason })),
+    unserved: report.unserved.map((verdict) => `${describeShape(verdict.shape)}: lacks ${verdict.lacks ?? verdict.why ?? 'an index'}`),
+  };
+}
+
+/** Debian's redis-server on a free port, or why it could not start (the measurements that need it are then skipped). */
+function startRedisOrReason(): Promise<BenchRedis | string> {
+  return startBenchRedis().catch((error: unknown) => `redis-server could not start (${(error as Error).message}); apt-get install redis-server`);
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchResults> {
@@ -155,12 +187,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   }
   const client = new MongoClient(mongoUri);
   const stub = await startStub(options.stubLatencyMs);
+  const redis = await startRedisOrReason();
+  const recordReadsFile = join(await mkdtemp(join(tmpdir(), 'dvc-bench-reads-')), 'catalogue-reads.jsonl');
   try {
     await client.connect();
     const results = await emptyResults(options, client);
-    const shared: Shared = { options, mongoUri, client, stubUrl: stub.ready.url };
+    const shared: Shared = { options, mongoUri, client, stubUrl: stub.ready.url, recordReadsFile, redis };
     for (const services of options.sizes) {
       results.sizes.push(await benchSize(shared, services, results));
+      results.indexCoverage = indexCoverageOf(recordReadsFile);
       // Written after every size, so a long run that is stopped keeps what it measured.
       await writeOutputs(results, options.outDir);
     }
@@ -168,6 +203,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   } finally {
     await client.close();
     await stopProcess(stub.child, 'SIGTERM');
+    if (typeof redis !== 'string') await redis.stop();
+    await rm(dirname(recordReadsFile), { recursive: true, force: true });
     await embedded?.stop();
   }
 }

@@ -39,6 +39,8 @@ export interface RunningTargets {
   naiveGateway: string;
   apollo: string;
   rest: { url: string; commands: string };
+  /** Another instance of our gateway over the shipped subgraphs, with `env` added (REDIS_URL, …); stopped with the rest. */
+  startGateway(env: NodeJS.ProcessEnv): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,8 @@ export interface TargetSettings {
   stubUrl: string;
   /** With --profile: where the shipped gateway and subgraphs write CPU profiles (a folder per process). */
   profileDir: string | undefined;
+  /** DVC_RECORD_COMMANDS of the shipped catalogue subgraph: its reads, for the index-coverage check. */
+  recordReadsFile: string;
 }
 
 /** `--cpu-prof` into a folder of the process's own: the profile is written when the process exits. */
@@ -80,7 +84,9 @@ function targetEnv(settings: TargetSettings): NodeJS.ProcessEnv {
 }
 
 async function startSubgraphs(settings: TargetSettings, variant: LoaderVariant, children: Children): Promise<SubgraphUrls> {
-  const options: SpawnOptions = { nodeFlags: variant === 'batched' ? profileFlags(settings, 'subgraphs') : [], env: targetEnv(settings) };
+  const shipped = variant === 'batched';
+  const env = { ...targetEnv(settings), ...(shipped ? { DVC_RECORD_COMMANDS: settings.recordReadsFile } : {}) };
+  const options: SpawnOptions = { nodeFlags: shipped ? profileFlags(settings, 'subgraphs') : [], env };
   const started = await startAnnouncing<SubgraphUrls>(resolve(settings.root, 'dist', 'bench', 'subgraphs.js'), [variant], options);
   children.push({ child: started.child, by: 'stdin' });
   return started.ready;
@@ -97,9 +103,15 @@ async function writeSupergraph(folder: string, name: string, urls: SubgraphUrls)
   return file;
 }
 
-async function startOurGateway(settings: TargetSettings, supergraphFile: string, nodeFlags: readonly string[], children: Children): Promise<string> {
+async function startOurGateway(
+  settings: TargetSettings,
+  supergraphFile: string,
+  nodeFlags: readonly string[],
+  children: Children,
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<string> {
   const port = await freePort();
-  const env = { ...targetEnv(settings), PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_FILE: supergraphFile };
+  const env = { ...targetEnv(settings), PORT: String(port), HOST: '127.0.0.1', SUPERGRAPH_FILE: supergraphFile, ...extraEnv };
   const url = `http://127.0.0.1:${port}`;
   children.push({ child: await startListening(resolve(settings.root, 'dist', 'src', 'main.js'), { nodeFlags, env }, `${url}/readyz`), by: 'SIGTERM' });
   return url;
@@ -125,7 +137,8 @@ export async function startTargets(settings: TargetSettings): Promise<RunningTar
       startAnnouncing<{ url: string; commands: string }>(resolve(settings.root, 'dist', 'bench', 'rest-target.js'), [], plain),
     ]);
     children.push({ child: apollo.child, by: 'stdin' }, { child: rest.child, by: 'stdin' });
-    return { shipped, naive, gateway, naiveGateway, apollo: apollo.ready.url, rest: rest.ready, stop };
+    const startGateway = (env: NodeJS.ProcessEnv): Promise<string> => startOurGateway(settings, shippedSupergraph, [], children, env);
+    return { shipped, naive, gateway, naiveGateway, apollo: apollo.ready.url, rest: rest.ready, startGateway, stop };
   } catch (error) {
     await stop();
     throw error;

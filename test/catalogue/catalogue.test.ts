@@ -79,6 +79,24 @@ describe('the unified catalogue schema', () => {
     expect(agency.predecessors.map((a: { id: string }) => a.id)).toEqual(expect.arrayContaining(['bo-ke-hoach-va-dau-tu']));
   });
 
+  it('lists the ministries by name, page by page, without repeating or skipping one', async () => {
+    const query = `query ($after: String) { agencies(kind: MINISTRY, first: 7, after: $after) { pageInfo { hasNextPage endCursor } nodes { name kind } } }`;
+    const names: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 10; page += 1) {
+      const { agencies } = (await data(query, { after })) as { agencies: { pageInfo: { hasNextPage: boolean; endCursor: string }; nodes: Array<{ name: string; kind: string }> } };
+      expect(agencies.nodes.every((a) => a.kind === 'MINISTRY')).toBe(true);
+      names.push(...agencies.nodes.map((a) => a.name));
+      if (!agencies.pageInfo.hasNextPage) break;
+      after = agencies.pageInfo.endCursor;
+    }
+    expect(names.length).toBeGreaterThan(7);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain('Bộ Tài chính');
+    // The database's order (code points of the stored name), the same on every page.
+    expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
+
   it('links directives both ways: implements / implementedBy, cites / citedBy', async () => {
     const { directive } = await data(`{ directive(id: "406/QĐ-TTg") { implementedBy { id } cites { id } citations { directive { id } context } } }`);
     expect(directive.implementedBy).toEqual([{ id: '1895/VP-HCC' }]);

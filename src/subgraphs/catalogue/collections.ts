@@ -67,7 +67,9 @@ export const CATALOGUE_INDEXES: readonly CatalogueIndex[] = [
   { collection: 'milestones', name: 'document_province', keys: { sortDocument: 1, _id: 1, provinceIds: 1 }, arrays: ['provinceIds'] },
   { collection: 'services', name: 'sort_name', keys: { sortName: 1, _id: 1 } },
   { collection: 'services', name: 'first_date', keys: { firstDate: 1, _id: 1 } },
-  { collection: 'agencies', name: 'name', keys: { name: 1 } },
+  // `agencies(kind:)` pages by name, `_id` breaking ties (platform/db/paginate.ts).
+  { collection: 'agencies', name: 'name_id', keys: { name: 1, _id: 1 } },
+  { collection: 'agencies', name: 'kind_name_id', keys: { kind: 1, name: 1, _id: 1 } },
   { collection: 'provinces', name: 'code_era_unique', keys: { code: 1, era: 1 }, unique: true },
   // `provinces(era)`, in code order.
   { collection: 'provinces', name: 'era_code', keys: { era: 1, code: 1 } },
@@ -83,6 +85,7 @@ export const OBSOLETE_CATALOGUE_INDEXES: ReadonlyArray<{ collection: CatalogueIn
   { collection: 'milestones', name: 'parent' },
   { collection: 'milestones', name: 'lead_agency' },
   { collection: 'milestones', name: 'sort_document' },
+  { collection: 'agencies', name: 'name' },
 ];
 
 /** Creates CATALOGUE_INDEXES and drops the obsolete ones. Idempotent, so this runs at every start. */
