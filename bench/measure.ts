@@ -105,7 +105,8 @@ type Timing = Pick<Measurement, 'mode' | 'requests' | 'requestsPerSecond' | 'p50
  * Under load, unless the check request was too slow for that; then its one
  * time is the measurement. The database commands sent during the load (and by
  * the requests still running when it stopped) are counted too: fewer per
- * request than the check request sent means concurrent requests were merged.
+ * request than the check request sent means writes were grouped across
+ * concurrent requests (the audit trail's writer does so).
  */
 async function timing(run: SizeRun, endpoint: Endpoint, check: CheckResult): Promise<Timing> {
   const { settings } = run;

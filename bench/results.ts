@@ -29,8 +29,8 @@ export interface Measurement {
   databaseCommands: number;
   /**
    * Commands sent during the load divided by the requests completed. Below
-   * `databaseCommands` when concurrent identical requests were merged into one
-   * subgraph request (our gateway deduplicates in-flight subgraph queries).
+   * `databaseCommands` for citizen lookups, whose audit writes the trail's
+   * writer groups across concurrent requests.
    */
   databaseCommandsUnderLoad?: number;
   /** The response's data equals the gateway's on the check request. */
