@@ -31,12 +31,23 @@ export function createLogger(level: LogLevel, base: LogFields = {}, write: (line
 }
 
 /**
- * A last line of defence: any run of exactly 12 digits in a logged string (the
- * shape of a citizen ID) is replaced, whatever put it there (an error message
- * quoting a variable, say).
+ * A UUID (request ids; its last group can be all digits), or a run of exactly 12
+ * digits that is not part of a longer word (`k_629b005874249559`, a key id, is not
+ * a citizen ID; `/citizens/001234567890`, `"001234567890"` and `id 001234567890` are).
  */
+const UUID_OR_TWELVE_DIGITS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?<![0-9A-Za-z])\d{12}(?![0-9A-Za-z])/gi;
+
+/**
+ * A last line of defence for logs and traces: a citizen ID's shape (12 digits
+ * standing alone) is replaced, whatever put it there (an error message quoting
+ * a variable, say). Identifiers of our own are left whole.
+ */
+export function maskCitizenIdShapes(text: string): string {
+  return text.replace(UUID_OR_TWELVE_DIGITS, (match) => (match.length === 12 ? '[12 digits]' : match));
+}
+
 function redactCitizenIds(_key: string, value: unknown): unknown {
-  return typeof value === 'string' ? value.replace(/(?<!\d)\d{12}(?!\d)/g, '[12 digits]') : value;
+  return typeof value === 'string' ? maskCitizenIdShapes(value) : value;
 }
 
 /** For tests and tools that want no output. */

@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import { MongoNetworkError } from 'mongodb';
 import { maskGatewayError } from '../../src/gateway/edge/errors';
 import { ERROR_CODES } from '../../src/platform/errors';
-import { createLogger } from '../../src/platform/logger';
+import { createLogger, maskCitizenIdShapes } from '../../src/platform/logger';
 import { projectPath } from '../../src/platform/paths';
 import { formatSubgraphError } from '../../src/platform/subgraph/format-error';
 
@@ -89,5 +89,17 @@ describe('logs', () => {
     expect(lines[0]).not.toContain('001203004567"');
     expect(lines[0]).toContain('[12 digits]');
     expect(lines[0]).toContain('0012030045678');
+  });
+
+  it('keep identifiers of our own whole, even where 12 digits run inside them', () => {
+    const lines: string[] = [];
+    const log = createLogger('debug', {}, (line) => lines.push(line));
+    // A key id is 16 hex digits; a request id a UUID, whose last group can be all digits.
+    log.info('graphql request', { keyId: 'k_629b005874249559', requestId: '3c901777-a75b-410f-8c07-033901777123', path: '/citizens/001203004567' });
+    const logged = JSON.parse(lines[0] ?? '{}') as Record<string, string>;
+    expect(logged.keyId).toBe('k_629b005874249559');
+    expect(logged.requestId).toBe('3c901777-a75b-410f-8c07-033901777123');
+    expect(logged.path).toBe('/citizens/[12 digits]');
+    expect(maskCitizenIdShapes('"001203004567" id_001203004567 k_001203004567ab')).toBe('"[12 digits]" id_[12 digits] k_001203004567ab');
   });
 });

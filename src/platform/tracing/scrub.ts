@@ -1,4 +1,5 @@
 import { Kind, parse, print, visit } from 'graphql';
+import { maskCitizenIdShapes } from '../logger';
 
 /**
  * What leaves the process in a span: no citizen ID, name, date of birth or
@@ -29,13 +30,12 @@ const DOCUMENTS: ReadonlySet<string> = new Set(['graphql.document', 'graphql.sou
 const URLS: ReadonlySet<string> = new Set(['http.url', 'url.full', 'http.target']);
 
 /**
- * Any text: a run of exactly 12 digits (a citizen ID's shape) is replaced,
+ * Any text: a citizen ID's shape (12 digits standing alone) is replaced,
  * and so is the value GraphQL's coercion errors quote ("got invalid value …",
  * "found …", "cannot represent …: …").
  */
 export function scrubText(text: string): string {
-  return text
-    .replace(/(?<!\d)\d{12}(?!\d)/g, '[12 digits]')
+  return maskCitizenIdShapes(text)
     .replace(/(got invalid value) [^;]*/g, '$1 [value]')
     .replace(/(, found) [^;]*?(;|\.?$)/g, '$1 [value]$2')
     .replace(/(cannot represent [^:]*:) [^;]*/gi, '$1 [value]');
