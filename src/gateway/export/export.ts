@@ -91,6 +91,12 @@ function drained(res: Response, signal: AbortSignal): Promise<void> {
     res.once('drain', done);
     res.once('close', done);
     signal.addEventListener('abort', done, { once: true });
+    // Node 24 corks a response for the rest of the tick, and `write` can answer false while it is
+    // corked; when the uncorked rows then fit in the socket, no 'drain' ever comes. Once this tick's
+    // writes are out, a socket that does not need draining can take more.
+    setImmediate(() => {
+      if (!res.socket?.writableNeedDrain) done();
+    });
   });
 }
 
@@ -313,7 +319,7 @@ const CUT_GRACE_MS = 5_000;
  * Ends an export whose headers are gone: the rows written so far are
  * delivered, then the connection closes without the chunked encoding's last
  * chunk, so the client sees an incomplete transfer, not a short file that
- * looks whole. (Destroying at once would drop the rows still corked in this
+ * looks whole. (Destroying at once would drop the rows still held in this
  * tick, often the headers too.) A client that is not reading gets nothing more.
  */
 function cut(res: Response): void {
@@ -322,7 +328,9 @@ function cut(res: Response): void {
     res.destroy();
     return;
   }
-  socket.end();
+  // End the socket only once the rows are in it: Node 24 holds the writes of this tick in the
+  // response, and ending the socket at once dropped them (an empty write calls back when they are out).
+  res.write('', () => socket.end());
   setTimeout(() => res.destroy(), CUT_GRACE_MS).unref();
 }
 
