@@ -58,6 +58,8 @@ export function endpointFor(target: TargetName, op: BenchOperation, context: End
   switch (target) {
     case 'gateway':
       return { request: graphqlRequest(`${targets.gateway}/graphql`, op, samples, auth), commandsUrl: targets.shipped.commands, rest: false };
+    case 'hive':
+      return { request: graphqlRequest(`${targets.hive}/graphql`, op, samples, auth), commandsUrl: targets.shipped.commands, rest: false };
     case 'apollo':
       return { request: graphqlRequest(`${targets.apollo}/graphql`, op, samples, auth), commandsUrl: targets.shipped.commands, rest: false };
     case 'naive':

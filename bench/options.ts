@@ -41,7 +41,7 @@ export const ROOT = existsSync(resolve(__dirname, '..', 'package.json')) ? resol
 
 const USAGE = `Usage: npm run bench -- [--sizes 0,1000] [--seed 1] [--connections 4] [--duration 10]
                        [--load-max-seconds 5] [--compare-max-services 10000] [--budget-seconds 60] [--flat-timeout-seconds 300]
-                       [--operations a,b] [--targets gateway,subgraph,apollo,rest,naive] [--out bench] [--profile DIR] [--report-only]
+                       [--operations a,b] [--targets gateway,subgraph,hive,apollo,rest,naive] [--out bench] [--profile DIR] [--report-only]
   --sizes 0 means the curated seed data alone; N adds N synthetic services (npm run seed:synthetic).`;
 
 type NumericOption = 'seed' | 'connections' | 'durationSeconds' | 'loadMaxSeconds' | 'compareMaxServices' | 'budgetSeconds' | 'flatTimeoutSeconds';

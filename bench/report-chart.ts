@@ -4,7 +4,7 @@ import { TARGETS } from './results';
 import { TARGET_LABELS } from './report-format';
 
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#bcbd22'];
-const DASH: Record<TargetName, string> = { gateway: '', subgraph: '1 3', apollo: '6 2 1 2', rest: '8 4', naive: '2 4' };
+const DASH: Record<TargetName, string> = { gateway: '', subgraph: '1 3', hive: '4 2', apollo: '6 2 1 2', rest: '8 4', naive: '2 4' };
 const PLOT = { left: 70, top: 40, right: 640, bottom: 420 };
 const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 

@@ -1,6 +1,6 @@
 /** The report's tables: per size, per target pair, per operation over sizes, and the citizen lookups. */
 import { find, fmt, ratio, showRatio, TARGET_LABELS } from './report-format';
-import type { BenchResults, LatencySample, SizeResult } from './results';
+import type { BenchResults, LatencySample, SizeResult, TargetName } from './results';
 
 function sizeTitle(size: SizeResult): string {
   return `${size.label}: ${size.services.toLocaleString('en')} services, ${size.milestones.toLocaleString('en')} milestones, ${size.directives.toLocaleString('en')} directives`;
@@ -36,22 +36,45 @@ export function sizeTable(results: BenchResults, size: SizeResult): string[] {
   return lines;
 }
 
-/** Our gateway divided by each other target, per operation; a ratio from a single slow request is marked. */
+/** `a` ÷ `b` of one operation at one size, p50 then req/s; a ratio from a single slow request is marked. */
+function ratioCells(size: SizeResult, operation: string, a: TargetName, b: TargetName): string[] {
+  const ours = find(size, operation, a);
+  const other = find(size, operation, b);
+  const single = ours?.mode === 'single' || other?.mode === 'single' ? '¹' : '';
+  return [`${showRatio(ratio(ours?.p50Ms, other?.p50Ms))}${single}`, `${showRatio(ratio(ours?.requestsPerSecond, other?.requestsPerSecond))}${single}`];
+}
+
+const SINGLE_NOTE = '¹ from single requests (too slow to put under load): not a throughput comparison.';
+
+/** Our gateway divided by each other target, per operation. */
 export function ratioTable(results: BenchResults, size: SizeResult): string[] {
   const lines = [
-    '| Operation | p50 ÷ subgraph alone | req/s ÷ subgraph alone | p50 ÷ @apollo/gateway | req/s ÷ @apollo/gateway | p50 ÷ REST floor | req/s ÷ REST floor | req/s ÷ naive |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| Operation | p50 ÷ subgraph alone | req/s ÷ subgraph alone | p50 ÷ Hive Gateway alone | req/s ÷ Hive Gateway alone | p50 ÷ @apollo/gateway | req/s ÷ @apollo/gateway | p50 ÷ REST floor | req/s ÷ REST floor | req/s ÷ naive |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const op of results.operations) {
-    const gateway = find(size, op.name, 'gateway');
-    const cells = (['subgraph', 'apollo', 'rest'] as const).flatMap((target) => {
-      const other = find(size, op.name, target);
-      const single = gateway?.mode === 'single' || other?.mode === 'single' ? '¹' : '';
-      return [`${showRatio(ratio(gateway?.p50Ms, other?.p50Ms))}${single}`, `${showRatio(ratio(gateway?.requestsPerSecond, other?.requestsPerSecond))}${single}`];
-    });
-    lines.push(`| ${op.name} | ${cells.join(' | ')} | ${showRatio(ratio(gateway?.requestsPerSecond, find(size, op.name, 'naive')?.requestsPerSecond))} |`);
+    const cells = (['subgraph', 'hive', 'apollo', 'rest'] as const).flatMap((target) => ratioCells(size, op.name, 'gateway', target));
+    lines.push(`| ${op.name} | ${cells.join(' | ')} | ${showRatio(ratio(find(size, op.name, 'gateway')?.requestsPerSecond, find(size, op.name, 'naive')?.requestsPerSecond))} |`);
   }
-  lines.push('', '¹ from single requests (too slow to put under load): not a throughput comparison.');
+  lines.push('', SINGLE_NOTE);
+  return lines;
+}
+
+/**
+ * Where our gateway's time goes, per operation: the engine's own cost (Hive
+ * Gateway alone over the subgraph alone), our edge's (our gateway over Hive
+ * Gateway alone), and how the subgraph alone compares with @apollo/gateway.
+ */
+export function costTable(results: BenchResults, size: SizeResult): string[] {
+  const lines = [
+    '| Operation | Hive Gateway alone ÷ subgraph alone, p50 | req/s | our gateway ÷ Hive Gateway alone, p50 | req/s | subgraph alone ÷ @apollo/gateway, p50 | req/s |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const op of results.operations) {
+    const cells = [...ratioCells(size, op.name, 'hive', 'subgraph'), ...ratioCells(size, op.name, 'gateway', 'hive'), ...ratioCells(size, op.name, 'subgraph', 'apollo')];
+    lines.push(`| ${op.name} | ${cells.join(' | ')} |`);
+  }
+  lines.push('', SINGLE_NOTE);
   return lines;
 }
 

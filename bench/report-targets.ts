@@ -11,13 +11,13 @@ interface Pair {
   rps: number;
 }
 
-/** Gateway ÷ `other` for every operation both ran under load, at every size. */
-function pairs(results: BenchResults, other: TargetName, operations: (name: string) => boolean): Pair[] {
+/** `ours` (our gateway unless given) ÷ `other` for every operation both ran under load, at every size. */
+function pairs(results: BenchResults, other: TargetName, operations: (name: string) => boolean, ours: TargetName = 'gateway'): Pair[] {
   return results.sizes.flatMap((size) =>
     results.operations
       .filter((op) => operations(op.name))
       .flatMap((op) => {
-        const gateway = find(size, op.name, 'gateway');
+        const gateway = find(size, op.name, ours);
         const them = find(size, op.name, other);
         const p50 = ratio(gateway?.p50Ms, them?.p50Ms);
         const rps = ratio(gateway?.requestsPerSecond, them?.requestsPerSecond);
@@ -25,6 +25,8 @@ function pairs(results: BenchResults, other: TargetName, operations: (name: stri
       }),
   );
 }
+
+const range = (values: number[]): string => `${showRatio(Math.min(...values))}–${showRatio(Math.max(...values))}`;
 
 const where = (p: Pair | undefined): string => (p ? `${p.operation}, ${p.size.label}` : 'none measured');
 
@@ -53,6 +55,26 @@ function row(target: string, landed: Landing | string): string {
 
 function measuredRow(target: string, landed: SharedStateLanding): string {
   return landed.met === undefined ? row(target, landed.text) : row(target, { text: landed.text, met: landed.met });
+}
+
+/**
+ * #12's second target asks for more than the subgraph alone gives wherever the
+ * subgraph alone is above 0.6× @apollo/gateway's p50 or below 2× its req/s:
+ * there no gateway that sends each request to the subgraph can meet it.
+ */
+function apolloLanding(results: BenchResults): Landing {
+  const landed = landing(
+    pairs(results, 'apollo', () => true),
+    0.6,
+    2,
+  );
+  const bounds = pairs(results, 'apollo', () => true, 'subgraph');
+  if (bounds.length === 0) return landed;
+  const outOfReach = bounds.filter((p) => p.p50 > 0.6 || p.rps < 2);
+  return {
+    text: `${landed.text}. The subgraph alone against @apollo/gateway: p50 ${range(bounds.map((p) => p.p50))}, req/s ${range(bounds.map((p) => p.rps))}: out of reach of any gateway that sends each request to the subgraph for ${outOfReach.length} of ${bounds.length} pairs`,
+    met: landed.met,
+  };
 }
 
 function isCatalogue(results: BenchResults): (name: string) => boolean {
@@ -105,14 +127,7 @@ export function targetsTable(results: BenchResults): string[] {
       "#12 The gateway's own cost: catalogue operations through the gateway against the catalogue subgraph alone, p50 within 1.15×, req/s at least 0.85×",
       landing(pairs(results, 'subgraph', catalogue), 1.15, 0.85),
     ),
-    row(
-      '#12 Against the reference gateway (@apollo/gateway, same supergraph and operations): at least 2× its req/s, at most 0.6× its p50',
-      landing(
-        pairs(results, 'apollo', () => true),
-        0.6,
-        2,
-      ),
-    ),
+    row('#12 Against the reference gateway (@apollo/gateway, same supergraph and operations): at least 2× its req/s, at most 0.6× its p50', apolloLanding(results)),
     row("#14.4 1,000 citizen lookups: p50 at most 2× the stub's own time for the same batches (one request at a time)", citizenBatchLanding(results)),
     measuredRow('#13 A repeated catalogue operation from the response cache: p50 at most 5 ms and at least 20× the uncached req/s', cacheLanding(results)),
     measuredRow('#13 The cost of Redis on an uncached request: p50 with `REDIS_URL` within 1.2× of without', redisCostLanding(results)),

@@ -6,13 +6,14 @@ import type { Growth } from './operations';
  * What one operation is sent to, in the order each operation runs against them:
  * - `gateway`: our gateway as it ships (`node dist/src/main.js`, Hive Gateway's runtime) over our subgraphs;
  * - `subgraph`: the subgraph that owns the operation, called directly with a signed request (no gateway);
+ * - `hive`: Hive Gateway alone, the engine without our edge, over the same supergraph and subgraphs (bench/hive-gateway.ts);
  * - `apollo`: @apollo/gateway over the same supergraph and subgraphs (bench/apollo-gateway.ts);
  * - `rest`: the hand-written REST floor (bench/rest-floor.ts), catalogue operations only;
  * - `naive`: our gateway over subgraphs without DataLoader batching and caching (bench/naive.ts).
  * The naive variant runs last: when it is cut off mid-request, the wait for the database comes before the next operation.
  */
-export type TargetName = 'gateway' | 'subgraph' | 'apollo' | 'rest' | 'naive';
-export const TARGETS: readonly TargetName[] = ['gateway', 'subgraph', 'apollo', 'rest', 'naive'];
+export type TargetName = 'gateway' | 'subgraph' | 'hive' | 'apollo' | 'rest' | 'naive';
+export const TARGETS: readonly TargetName[] = ['gateway', 'subgraph', 'hive', 'apollo', 'rest', 'naive'];
 
 export interface Measurement {
   operation: string;

@@ -1,7 +1,7 @@
 /**
  * The benchmark's target processes for one catalogue: our subgraphs (as they
  * ship, and naive), our gateway over each (`node dist/src/main.js` with
- * SUPERGRAPH_FILE, as it ships), @apollo/gateway over the shipped subgraphs,
+ * SUPERGRAPH_FILE, as it ships), Hive Gateway alone and @apollo/gateway over the shipped subgraphs,
  * and the REST floor. Each runs in its own process, so the load generator
  * never shares an event loop with what it measures.
  */
@@ -37,6 +37,8 @@ export interface RunningTargets {
   naive: SubgraphUrls;
   gateway: string;
   naiveGateway: string;
+  /** Hive Gateway alone (bench/hive-gateway.ts). */
+  hive: string;
   apollo: string;
   rest: { url: string; commands: string };
   /** Another instance of our gateway over the shipped subgraphs, with `env` added (REDIS_URL, …); stopped with the rest. */
@@ -130,15 +132,16 @@ export async function startTargets(settings: TargetSettings): Promise<RunningTar
     const [shipped, naive] = await Promise.all([startSubgraphs(settings, 'batched', children), startSubgraphs(settings, 'naive', children)]);
     const [shippedSupergraph, naiveSupergraph] = await Promise.all([writeSupergraph(folder, 'shipped', shipped), writeSupergraph(folder, 'naive', naive)]);
     const plain: SpawnOptions = { nodeFlags: [], env: targetEnv(settings) };
-    const [gateway, naiveGateway, apollo, rest] = await Promise.all([
+    const [gateway, naiveGateway, hive, apollo, rest] = await Promise.all([
       startOurGateway(settings, shippedSupergraph, profileFlags(settings, 'gateway'), children),
       startOurGateway(settings, naiveSupergraph, [], children),
+      startAnnouncing<{ url: string }>(resolve(settings.root, 'dist', 'bench', 'hive-gateway.js'), [shippedSupergraph], plain),
       startAnnouncing<{ url: string }>(resolve(settings.root, 'dist', 'bench', 'apollo-gateway.js'), [shippedSupergraph], plain),
       startAnnouncing<{ url: string; commands: string }>(resolve(settings.root, 'dist', 'bench', 'rest-target.js'), [], plain),
     ]);
-    children.push({ child: apollo.child, by: 'stdin' }, { child: rest.child, by: 'stdin' });
+    children.push({ child: hive.child, by: 'stdin' }, { child: apollo.child, by: 'stdin' }, { child: rest.child, by: 'stdin' });
     const startGateway = (env: NodeJS.ProcessEnv): Promise<string> => startOurGateway(settings, shippedSupergraph, [], children, env);
-    return { shipped, naive, gateway, naiveGateway, apollo: apollo.ready.url, rest: rest.ready, startGateway, stop };
+    return { shipped, naive, gateway, naiveGateway, hive: hive.ready.url, apollo: apollo.ready.url, rest: rest.ready, startGateway, stop };
   } catch (error) {
     await stop();
     throw error;

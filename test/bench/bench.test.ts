@@ -81,6 +81,8 @@ describe('npm run bench (small)', () => {
     expect(measured(0, 'service-timeline', 'apollo')?.databaseCommands).toBe(subgraph);
     // Our gateway may send more: its query planner fetches part of a service's timeline again through `_entities`.
     expect(measured(0, 'service-timeline', 'gateway')?.databaseCommands).toBeGreaterThanOrEqual(subgraph);
+    // Hive Gateway alone is the same engine without our edge: the same plan, the same commands.
+    expect(measured(0, 'service-timeline', 'hive')?.databaseCommands).toBe(measured(0, 'service-timeline', 'gateway')?.databaseCommands);
     expect(measured(0, 'service-timeline', 'naive')?.databaseCommands).toBeGreaterThan(measured(0, 'service-timeline', 'gateway')?.databaseCommands ?? 0);
     // Independent of result size: no more commands on the synthetic catalogue than on the curated one.
     expect(measured(0, 'agency', 'gateway')?.databaseCommands).toBe(1);
@@ -89,7 +91,7 @@ describe('npm run bench (small)', () => {
   });
 
   it('counts upstream calls and audit writes for citizen lookups: 100 IDs in batches of 50', () => {
-    for (const target of ['gateway', 'subgraph', 'apollo'] as const) {
+    for (const target of ['gateway', 'subgraph', 'hive', 'apollo'] as const) {
       // One audit write per batch, or one for both when the second batch's entries arrive while the first's are being written.
       expect(measured(0, 'citizens-100', target)?.upstreamCalls).toBe(2);
       expect([1, 2]).toContain(measured(0, 'citizens-100', target)?.databaseCommands);
@@ -131,7 +133,9 @@ describe('npm run bench (small)', () => {
     const markdown = await readFile(join(outDir, 'RESULTS.md'), 'utf8');
     expect(markdown).toContain('## Targets');
     expect(markdown).toContain('| agency | our gateway | load |');
+    expect(markdown).toContain('| agency | Hive Gateway alone | load |');
     expect(markdown).toContain('| agency | @apollo/gateway | load |');
+    expect(markdown).toContain("## Where our gateway's time goes");
     expect(markdown).toContain(`query shapes: ${results.indexCoverage?.shapes}, served by an index: ${results.indexCoverage?.served}`);
     expect(markdown).toContain('## Response cache and Redis');
     expect(JSON.parse(await readFile(join(outDir, 'results.json'), 'utf8'))).toEqual(results);
