@@ -25,6 +25,16 @@ const post = async (url: string, query: string) => {
   };
 };
 
+const logLines = (gateway: PlainGateway, message: string) => gateway.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === message);
+
+async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('the committed supergraph', () => {
   it('is what the two subgraphs compose to, with no error and no hint (our composer, and Apollo’s as a second opinion)', () => {
     expect(readFileSync(SUPERGRAPH_PATH, 'utf8')).toBe(`${composeOwnSupergraph().trim()}\n`);
@@ -154,8 +164,33 @@ describe('a plain federation gateway over three agencies’ subgraphs', () => {
       expect(performance.now() - started).toBeLessThan(2_500);
       expect(body.data?.directive).toEqual({ id: '406/QĐ-TTg' });
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'civil_status' });
+      expect(logLines(hurried, 'subgraph unavailable')).toEqual([expect.objectContaining({ level: 'warn', subgraph: 'civil_status', reason: 'GATEWAY_TIMEOUT' })]);
     } finally {
       await hurried.close();
+      await slow.stop();
+    }
+  });
+
+  it('warns of no unavailable subgraph when the caller goes away mid-request, and still warns of one that is down', async () => {
+    const slow = await startAgencySubgraph({ delayMs: 3_000 });
+    const watched = await startPlainGateway({ SUBGRAPHS: `catalogue=${own.catalogue.url},population=${own.population.url},civil_status=${slow.url}` });
+    const query = '{ province(code: "91") { name registryOfficeCount } }';
+    try {
+      const caller = new AbortController();
+      const leaving = fetch(`${watched.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }), signal: caller.signal });
+      await until(() => slow.received.some((request) => request.query.includes('_entities')));
+      caller.abort();
+      await expect(leaving).rejects.toThrow();
+      await until(() => logLines(watched, 'graphql request').length === 1);
+      expect(logLines(watched, 'subgraph call abandoned: the caller went away')).toEqual([expect.objectContaining({ level: 'debug', subgraph: 'civil_status' })]);
+      expect(logLines(watched, 'subgraph unavailable')).toEqual([]);
+
+      await slow.stop();
+      const { body } = await post(watched.url, query);
+      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'civil_status' });
+      expect(logLines(watched, 'subgraph unavailable')).toEqual([expect.objectContaining({ level: 'warn', subgraph: 'civil_status', reason: 'SUBREQUEST_HTTP_ERROR' })]);
+    } finally {
+      await watched.close();
       await slow.stop();
     }
   });

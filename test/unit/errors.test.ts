@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GraphQLError } from 'graphql';
 import { MongoNetworkError } from 'mongodb';
-import { maskGatewayError } from '../../src/gateway/edge/errors';
+import { markAbandoned, maskGatewayError } from '../../src/gateway/edge/errors';
 import { ERROR_CODES } from '../../src/platform/errors';
 import { createLogger, maskCitizenIdShapes } from '../../src/platform/logger';
 import { projectPath } from '../../src/platform/paths';
@@ -60,6 +60,24 @@ describe('what a client sees of an error', () => {
     expect(masked.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'population' });
     expect(masked.message).toMatch(/The population subgraph is unavailable/);
     expect(lines.join('\n')).not.toMatch(/001203004567|variables/);
+  });
+
+  it('logs a call the caller’s request abandoned at debug, not as an unavailable subgraph, however the engine wrapped its error', () => {
+    const aborted = () => new GraphQLError('This operation was aborted', { extensions: { code: 'SUBREQUEST_HTTP_ERROR', serviceName: 'catalogue' } });
+    const call = aborted();
+    markAbandoned(call);
+    const wrapped = new GraphQLError(call.message, { originalError: call, extensions: call.extensions });
+    const masked = maskGatewayError(wrapped, log) as GraphQLError;
+    expect(masked.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'catalogue' });
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ level: 'debug', message: 'subgraph call abandoned: the caller went away', subgraph: 'catalogue' }),
+    ]);
+    // The same error from a call nobody abandoned is a subgraph that failed.
+    lines.length = 0;
+    maskGatewayError(aborted(), log);
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({ level: 'warn', message: 'subgraph unavailable', subgraph: 'catalogue', reason: 'SUBREQUEST_HTTP_ERROR' }),
+    ]);
   });
 
   it('gives variables that do not coerce BAD_USER_INPUT, and anything else a generic INTERNAL_SERVER_ERROR', () => {

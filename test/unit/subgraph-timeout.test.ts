@@ -1,5 +1,6 @@
 import type { ExecutionRequest } from '@graphql-tools/utils';
-import { parse } from 'graphql';
+import { GraphQLError, parse } from 'graphql';
+import { isAbandoned } from '../../src/gateway/edge/errors';
 import { withTimeout } from '../../src/gateway/edge/subgraph-timeout';
 
 const request: ExecutionRequest = { document: parse('{ health { status } }') };
@@ -75,5 +76,54 @@ describe('the subgraph call deadline', () => {
     call({ ...request, signal: caller.signal });
     caller.abort();
     expect(given?.aborted).toBe(true);
+  });
+
+  describe('tells a call the caller abandoned from one that failed', () => {
+    const fetchError = () => new GraphQLError('fetch failed', { extensions: { code: 'SUBREQUEST_HTTP_ERROR', serviceName: 'catalogue' } });
+    /** A call that answers with the engine's error a moment after its signal aborts (as the HTTP executor does), or after `failAfterMs`. */
+    const engineCall = (failAfterMs?: number) =>
+      withTimeout(
+        (r) =>
+          new Promise((resolve) => {
+            const reason = () => (r.signal?.reason instanceof GraphQLError ? r.signal.reason : fetchError());
+            r.signal?.addEventListener('abort', () => setTimeout(() => resolve({ errors: [reason()] }), 5));
+            if (failAfterMs !== undefined) setTimeout(() => resolve({ errors: [fetchError()] }), failAfterMs);
+          }),
+        'catalogue',
+        100,
+      );
+
+    it('marks the errors of a call the caller’s signal aborted', async () => {
+      const caller = new AbortController();
+      const answer = engineCall()({ ...request, signal: caller.signal });
+      caller.abort();
+      const { errors } = (await answer) as { errors: GraphQLError[] };
+      expect(errors).toHaveLength(1);
+      expect(isAbandoned(errors[0])).toBe(true);
+    });
+
+    it('marks an answer given synchronously to a caller already gone', () => {
+      const caller = new AbortController();
+      caller.abort();
+      const result = withTimeout(() => ({ errors: [fetchError()] }), 'catalogue', 100)({ ...request, signal: caller.signal }) as { errors: GraphQLError[] };
+      expect(isAbandoned(result.errors[0])).toBe(true);
+    });
+
+    it('leaves a failure unmarked when the caller is still there, or left only after it', async () => {
+      const caller = new AbortController();
+      const { errors } = (await engineCall(10)({ ...request, signal: caller.signal })) as { errors: GraphQLError[] };
+      caller.abort();
+      expect(isAbandoned(errors[0])).toBe(false);
+    });
+
+    it('leaves our own deadline’s GATEWAY_TIMEOUT unmarked, even when the caller leaves just after', async () => {
+      const caller = new AbortController();
+      const timedOut: unknown = await Promise.resolve(engineCall()({ ...request, signal: caller.signal })).catch((error: unknown) => error);
+      // The call itself answers 5 ms after the deadline aborted it: by then the caller is gone too.
+      caller.abort();
+      await sleep(20);
+      expect(timedOut).toMatchObject({ extensions: { code: 'GATEWAY_TIMEOUT' } });
+      expect(isAbandoned(timedOut)).toBe(false);
+    });
   });
 });

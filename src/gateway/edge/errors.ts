@@ -5,6 +5,27 @@ import type { Logger } from '../../platform/logger';
 /** Codes the engine gives an error when a subgraph could not be reached or did not answer in time. */
 const UNREACHABLE_CODES = new Set(['SUBREQUEST_HTTP_ERROR', 'DOWNSTREAM_SERVICE_ERROR', 'TIMEOUT_ERROR', 'GATEWAY_TIMEOUT', 'UPSTREAM_TIMEOUT']);
 
+/**
+ * Errors of subgraph calls that the caller's request abandoned (edge/subgraph-timeout marks them).
+ * The error alone cannot say so: the engine codes an aborted fetch SUBREQUEST_HTTP_ERROR like a
+ * refused one, and the abort's reason may be a plain DOMException or the socket's own error.
+ */
+const abandoned = new WeakSet<object>();
+
+export function markAbandoned(error: unknown): void {
+  if (typeof error === 'object' && error !== null) abandoned.add(error);
+}
+
+/** The engine passes the call's error on as it is or wrapped (originalError), so the chain is searched. */
+export function isAbandoned(error: unknown): boolean {
+  let link = error;
+  for (let depth = 0; typeof link === 'object' && link !== null && depth < 10; depth++) {
+    if (abandoned.has(link)) return true;
+    link = (link as { originalError?: unknown }).originalError;
+  }
+  return false;
+}
+
 function subgraphOf(error: GraphQLError): string | undefined {
   const name = error.extensions.serviceName ?? error.extensions.subgraph;
   return typeof name === 'string' ? name : undefined;
@@ -35,7 +56,8 @@ function withoutEngineDetails(error: GraphQLError): GraphQLError {
  * What a client sees of an error. Our codes (from the edge or a subgraph) pass
  * as they are, minus anything the engine attached; variables that do not
  * coerce are BAD_USER_INPUT; a subgraph that could not be reached becomes
- * SUBGRAPH_UNAVAILABLE naming it; anything else is INTERNAL_SERVER_ERROR with
+ * SUBGRAPH_UNAVAILABLE naming it (logged as a warning, unless the caller's
+ * request abandoned the call: then at debug); anything else is INTERNAL_SERVER_ERROR with
  * a generic message (the engine logs it through src/gateway/engine-log.ts,
  * which keeps only its code).
  */
@@ -49,8 +71,11 @@ export function maskGatewayError(error: unknown, log: Logger): Error {
   // Several operations and no (or an unknown) operationName: the request is malformed, not the server.
   if (code === 'OPERATION_RESOLUTION_FAILURE') return recode(error, ErrorCode.BAD_REQUEST, error.message, { http: requestErrorHttp(ErrorCode.BAD_REQUEST) });
   const subgraph = subgraphOf(error);
-  if (subgraph && typeof code === 'string' && UNREACHABLE_CODES.has(code)) {
-    log.warn('subgraph unavailable', { subgraph, reason: code });
+  const abandonedCall = subgraph !== undefined && isAbandoned(error);
+  if (subgraph && (abandonedCall || (typeof code === 'string' && UNREACHABLE_CODES.has(code)))) {
+    // The caller went away (or its request's deadline passed): no fault of the subgraph, so not the warning operators alert on.
+    if (abandonedCall) log.debug('subgraph call abandoned: the caller went away', { subgraph });
+    else log.warn('subgraph unavailable', { subgraph, reason: code });
     return recode(error, ErrorCode.SUBGRAPH_UNAVAILABLE, `The ${subgraph} subgraph is unavailable; its fields are null. Try again shortly.`, { subgraph });
   }
   // Another agency's subgraph answered with an error of its own: its message is meant for clients (it masks its internals itself).
