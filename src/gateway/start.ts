@@ -68,6 +68,12 @@ export interface StartGatewayOptions {
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config, source, log } = options;
+  // The request's deadline then cuts a hung subgraph's call first: it shows as EXECUTION_TIMEOUT, never as `subgraph unavailable`.
+  if (config.subgraphTimeoutMs >= config.limits.executionTimeoutMs)
+    log.warn('SUBGRAPH_TIMEOUT_MS is not below EXECUTION_TIMEOUT_MS: a subgraph that hangs is not reported as unavailable', {
+      subgraphTimeoutMs: config.subgraphTimeoutMs,
+      executionTimeoutMs: config.limits.executionTimeoutMs,
+    });
   try {
     await source.reload();
   } catch (error) {

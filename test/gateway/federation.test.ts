@@ -25,6 +25,7 @@ const post = async (url: string, query: string) => {
   };
 };
 
+const TIMEOUTS_WARNING = 'SUBGRAPH_TIMEOUT_MS is not below EXECUTION_TIMEOUT_MS: a subgraph that hangs is not reported as unavailable';
 const logLines = (gateway: PlainGateway, message: string) => gateway.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === message);
 
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -165,6 +166,7 @@ describe('a plain federation gateway over three agencies’ subgraphs', () => {
       expect(body.data?.directive).toEqual({ id: '406/QĐ-TTg' });
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'civil_status' });
       expect(logLines(hurried, 'subgraph unavailable')).toEqual([expect.objectContaining({ level: 'warn', subgraph: 'civil_status', reason: 'GATEWAY_TIMEOUT' })]);
+      expect(logLines(hurried, TIMEOUTS_WARNING)).toEqual([]);
     } finally {
       await hurried.close();
       await slow.stop();
@@ -173,9 +175,15 @@ describe('a plain federation gateway over three agencies’ subgraphs', () => {
 
   it('warns of no unavailable subgraph when the caller goes away mid-request, and still warns of one that is down', async () => {
     const slow = await startAgencySubgraph({ delayMs: 3_000 });
-    const watched = await startPlainGateway({ SUBGRAPHS: `catalogue=${own.catalogue.url},population=${own.population.url},civil_status=${slow.url}` });
+    // A subgraph timeout as long as the request's deadline: said at start, since a hung subgraph would then show only as EXECUTION_TIMEOUT.
+    const watched = await startPlainGateway({
+      SUBGRAPHS: `catalogue=${own.catalogue.url},population=${own.population.url},civil_status=${slow.url}`,
+      SUBGRAPH_TIMEOUT_MS: '15000',
+      EXECUTION_TIMEOUT_MS: '15000',
+    });
     const query = '{ province(code: "91") { name registryOfficeCount } }';
     try {
+      expect(logLines(watched, TIMEOUTS_WARNING)).toEqual([expect.objectContaining({ level: 'warn', subgraphTimeoutMs: 15_000, executionTimeoutMs: 15_000 })]);
       const caller = new AbortController();
       const leaving = fetch(`${watched.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }), signal: caller.signal });
       await until(() => slow.received.some((request) => request.query.includes('_entities')));
