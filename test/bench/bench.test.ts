@@ -92,9 +92,11 @@ describe('npm run bench (small)', () => {
 
   it('counts upstream calls and audit writes for citizen lookups: 100 IDs in batches of 50', () => {
     for (const target of ['gateway', 'subgraph', 'hive', 'apollo'] as const) {
-      // One audit write per batch, or one for both when the second batch's entries arrive while the first's are being written.
+      // One audit write per batch, or one for both when the second batch's entries arrive while the first's are being written;
+      // and one more when the trail's writer signs a checkpoint meanwhile (every AUDIT_CHECKPOINT_ENTRIES entries, 1,000:
+      // the loads before this check request wrote thousands).
       expect(measured(0, 'citizens-100', target)?.upstreamCalls).toBe(2);
-      expect([1, 2]).toContain(measured(0, 'citizens-100', target)?.databaseCommands);
+      expect([1, 2, 3]).toContain(measured(0, 'citizens-100', target)?.databaseCommands);
     }
     // Without DataLoader each ID is its own upstream call and its own audit append; the trail's writer
     // stores the appends that arrive while a write is in flight together, so they take fewer writes.
