@@ -21,6 +21,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import { MongoClient } from 'mongodb';
 import { mongoKeyStore, type KeyStore } from '../src/gateway/api-keys';
+import { presentedKey } from '../src/gateway/edge/identity';
 import { listen } from '../src/platform/http/listen';
 import { ANONYMOUS, type Principal } from '../src/platform/identity/principal';
 import { signRequest, type ForwardedIdentity } from '../src/platform/identity/signing';
@@ -62,15 +63,8 @@ function callerIdentity(caller: CallerContext): ForwardedIdentity {
   return { principal: caller.principal, requestId: caller.requestId, correlationId: null, exportPageSize: null };
 }
 
-/** The key a request presents, as our gateway reads it (src/gateway/edge/identity.ts). */
-function presentedKey(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(String(headers.authorization ?? ''))?.[1];
-  const header = headers['x-api-key'];
-  return bearer ?? (typeof header === 'string' ? header : undefined);
-}
-
 async function callerOf(keys: KeyStore, headers: Record<string, string | string[] | undefined>): Promise<CallerContext> {
-  const key = presentedKey(headers);
+  const key = presentedKey(new Headers(Object.entries(headers).flatMap(([name, value]): Array<[string, string]> => (typeof value === 'string' ? [[name, value]] : []))));
   const principal = key ? await keys.authenticate(key) : null;
   return { principal: principal ?? ANONYMOUS, requestId: randomUUID() };
 }

@@ -20,6 +20,7 @@ import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-
 import httpTransport from '@graphql-mesh/transport-http';
 import { MongoClient } from 'mongodb';
 import { mongoKeyStore, type KeyStore } from '../src/gateway/api-keys';
+import { presentedKey } from '../src/gateway/edge/identity';
 import { listen } from '../src/platform/http/listen';
 import { ANONYMOUS, type Principal } from '../src/platform/identity/principal';
 import { signRequest } from '../src/platform/identity/signing';
@@ -27,11 +28,6 @@ import { announce, requiredEnv, runTarget } from './child';
 
 /** The caller, kept per request (the engine hands each hook the request's context). */
 const callers = new WeakMap<object, Principal>();
-
-/** The key a request presents, as our gateway reads it (src/gateway/edge/identity.ts). */
-function presentedKey(headers: Headers): string | undefined {
-  return /^Bearer\s+(\S+)$/i.exec(headers.get('authorization') ?? '')?.[1] ?? headers.get('x-api-key') ?? undefined;
-}
 
 /** Authenticates the caller once per request and signs every subgraph call for it. */
 function signingForCaller(keys: KeyStore, secret: string): GatewayPlugin {

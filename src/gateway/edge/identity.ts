@@ -21,8 +21,9 @@ export interface IdentityOptions {
 
 const MINUTE = 60_000;
 
-function presentedKey(request: Request): string | undefined {
-  return /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1] ?? request.headers.get('x-api-key') ?? undefined;
+/** The API key a request presents: `Authorization: Bearer <key>`, else `x-api-key`. */
+export function presentedKey(headers: Headers): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(headers.get('authorization') ?? '')?.[1] ?? headers.get('x-api-key') ?? undefined;
 }
 
 function tooMany(message: string, retryAfterMs: number): Response {
@@ -86,7 +87,7 @@ export function identityPlugin(options: IdentityOptions): GatewayPlugin {
         exportPageSize: context.exportPageSize ?? null,
       };
       context.edge = state;
-      const presented = presentedKey(request);
+      const presented = presentedKey(request.headers);
       if (presented) {
         const outcome = await authenticate(presented, state);
         if (outcome instanceof Response) return endResponse(outcome);
