@@ -137,6 +137,24 @@ class ExportRun {
     if (this.stopped) throw this.stopped;
   }
 
+  /**
+   * A signal for one request of the export, aborted with the export. The
+   * engine and its HTTP executor each add an abort listener per request and
+   * per subgraph call to the signal they are given: given the export's own,
+   * an export of hundreds of pages would keep all of them until it ends.
+   */
+  async withRequestSignal<T>(send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const request = new AbortController();
+    const stop = (): void => request.abort(this.signal.reason);
+    if (this.signal.aborted) stop();
+    else this.signal.addEventListener('abort', stop, { once: true });
+    try {
+      return await send(request.signal);
+    } finally {
+      this.signal.removeEventListener('abort', stop);
+    }
+  }
+
   finish(): void {
     clearTimeout(this.timer);
     this.res.off('close', this.onClose);
@@ -168,12 +186,14 @@ async function askEngine(
   let response: globalThis.Response;
   let body: { data?: Record<string, unknown> | null; errors?: GraphQLFormattedError[] };
   try {
-    response = await setup.deps.runtime.fetch(
-      'http://gateway.internal/graphql',
-      { method: 'POST', headers: forwardedHeaders(req), body: JSON.stringify({ query: request.query, variables, operationName: request.operationName }), signal: run.signal },
-      serverContext,
-    );
-    body = (await response.json().catch(() => ({}))) as typeof body;
+    ({ response, body } = await run.withRequestSignal(async (signal) => {
+      const answer = await setup.deps.runtime.fetch(
+        'http://gateway.internal/graphql',
+        { method: 'POST', headers: forwardedHeaders(req), body: JSON.stringify({ query: request.query, variables, operationName: request.operationName }), signal },
+        serverContext,
+      );
+      return { response: answer, body: (await answer.json().catch(() => ({}))) as typeof body };
+    }));
   } catch (error) {
     // A request abandoned because the export was stopped (deadline, client gone) fails with why it was stopped.
     run.check();
