@@ -13,6 +13,9 @@ import { MAIN, spawnGateway, waitForReady } from '../support/gateway-process';
 import { STUB_CLIENT, TEST_AUDIT_KEY } from '../support/stack';
 
 /** One span as an OTLP/HTTP JSON export carries it, with its resource's service name. */
+/** The caller's user agent: a browser's identifies its user, and must not reach a span. */
+const CALLER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) dvc-tracing-test/1.0';
+
 interface ExportedSpan {
   service: string;
   scope: string;
@@ -150,7 +153,7 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
       const url = await waitForReady(gateway);
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, traceparent: `00-${traceId}-${callerSpanId}-01` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, traceparent: `00-${traceId}-${callerSpanId}-01`, 'user-agent': CALLER_AGENT },
         body: JSON.stringify({
           query: 'query Lookup($id: ID!) { citizen(id: $id, purpose: RESIDENCE_VERIFICATION) { fullName dateOfBirth onlineServicesAtResidence { name } } }',
           variables: { id },
@@ -223,7 +226,8 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
     const extract = upstream.calls.find((c) => c.path === '/v1/extract/batch');
     expect(extract?.headers.traceparent).toBe(`00-${traceId}-${call?.spanId}-01`);
 
-    // No personal data anywhere in the export: not the ID, the name, the date of birth, nor any 12-digit number.
+    // No personal data anywhere in the export: not the ID, the name, the date of birth, nor any 12-digit number; nor who called from where.
+    expect(all.flatMap((span) => Object.keys(span.attributes)).filter((key) => /client_ip|client\.address|user_agent/.test(key))).toEqual([]);
     const texts = all.flatMap((span) => span.texts);
     expect(texts.length).toBeGreaterThan(50);
     for (const text of texts) {
@@ -231,6 +235,7 @@ describe('OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT)', () => {
       expect(text).not.toContain(citizen.fullName);
       expect(text).not.toContain(citizen.dateOfBirth);
       expect(text).not.toMatch(TWELVE_DIGITS);
+      expect(text).not.toContain(CALLER_AGENT);
     }
   });
 

@@ -14,8 +14,18 @@ import { maskCitizenIdShapes } from '../logger';
 export type AttributeValue = string | number | boolean | Array<null | undefined | string> | Array<null | undefined | number> | Array<null | undefined | boolean>;
 export type Attributes = Record<string, AttributeValue | undefined>;
 
-/** Attributes never exported: the value itself may be personal, or is the supergraph's whole text. */
+/**
+ * Attributes never exported: the value itself may be personal (the caller's
+ * address and user agent identify a person as well as a citizen ID does; the
+ * access log keeps the caller's network, truncated, for abuse), or is the supergraph's whole text.
+ */
 const DROPPED: ReadonlySet<string> = new Set([
+  'http.client_ip',
+  'client.address',
+  'net.peer.ip',
+  'network.peer.address',
+  'http.user_agent',
+  'user_agent.original',
   'url.query',
   'http.request.body',
   'http.response.body',
