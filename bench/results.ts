@@ -86,6 +86,18 @@ export interface CitizenBatchTiming {
   stubAtConnectorConcurrency: LatencySample;
 }
 
+/**
+ * The least a request through our gateway costs: `{ __typename }`, which the
+ * engine answers itself (no subgraph, nothing cached), on the gateway without
+ * Redis and on the cached one (its rate-limit budget and a cache lookup in
+ * Redis). No response served through the gateway's request pipeline, from a
+ * cache or not, comes faster.
+ */
+export interface EdgeFloor {
+  noRedis: LoadResult;
+  cached: LoadResult;
+}
+
 /** Issue #13: one catalogue operation on three of our gateways, one after another in the same run. */
 export interface SharedStateTiming {
   operation: string;
@@ -126,6 +138,6 @@ export interface BenchResults {
   /** Measured once, on the first size (citizen lookups do not depend on the catalogue). */
   citizenBatches?: CitizenBatchTiming;
   /** Measured once, on the first size; `skipped` says why not (no redis-server). */
-  sharedState?: { connections: number; operations: SharedStateTiming[]; skipped?: string };
+  sharedState?: { connections: number; operations: SharedStateTiming[]; floor?: EdgeFloor; skipped?: string };
   indexCoverage?: IndexCoverageSummary;
 }

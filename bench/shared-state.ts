@@ -11,7 +11,7 @@ import { endpointFor, type EndpointContext } from './endpoints';
 import { sendOnce, underLoad, type LoadSettings, type PreparedRequest } from './load';
 import type { BenchOperation } from './operations';
 import { freePort } from './processes';
-import type { BenchResults, SharedStateTiming } from './results';
+import type { BenchResults, EdgeFloor, SharedStateTiming } from './results';
 
 export interface BenchRedis {
   url: string;
@@ -92,6 +92,21 @@ export async function timeSharedState(op: BenchOperation, gateways: SharedStateG
   return { operation: op.name, xCache, noRedis: await underLoad(noRedis, load), redisUncached: await underLoad(redisUncached, load), cached: await underLoad(cached, load) };
 }
 
+/** `{ __typename }` on the gateway without Redis and on the cached one, under the same load (results.ts, EdgeFloor). */
+async function timeEdgeFloor(gateways: SharedStateGateways, load: LoadSettings): Promise<EdgeFloor> {
+  const typename = (base: string): PreparedRequest => ({
+    url: `${base}/graphql`,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ __typename }' }),
+  });
+  for (const base of [gateways.noRedis, gateways.cached]) {
+    const answer = await sendOnce(typename(base), 60_000);
+    if (answer.status !== 200 || !answer.text.includes('"Query"')) throw new Error(`${base} answered ${answer.status}: ${answer.text.slice(0, 200)}`);
+  }
+  return { noRedis: await underLoad(typename(gateways.noRedis), load), cached: await underLoad(typename(gateways.cached), load) };
+}
+
 /**
  * The catalogue operations of the run on our gateway without Redis, with Redis
  * and the cache off, and with the cache on (both started here over the same
@@ -114,5 +129,7 @@ export async function measureSharedState(
     log(`  response cache and Redis: ${op.name} without Redis, with Redis uncached, cached`);
     timings.push(await timeSharedState(op, gateways, context, load));
   }
-  return { connections: load.connections, operations: timings };
+  if (timings.length === 0) return { connections: load.connections, operations: timings };
+  log('  response cache and Redis: the floor, { __typename } without Redis and on the cached gateway');
+  return { connections: load.connections, operations: timings, floor: await timeEdgeFloor(gateways, load) };
 }

@@ -122,6 +122,11 @@ describe('npm run bench (small)', () => {
         expect(load.errors).toBe(0);
       }
     }
+    // The edge's floor, { __typename }, on the gateway without Redis and on the cached one.
+    for (const load of [state?.floor?.noRedis, state?.floor?.cached]) {
+      expect(load?.requests).toBeGreaterThan(0);
+      expect(load?.errors).toBe(0);
+    }
   });
 
   it("checks the catalogue's recorded reads against its indexes (#13)", () => {
@@ -140,6 +145,7 @@ describe('npm run bench (small)', () => {
     expect(markdown).toContain("## Where our gateway's time goes");
     expect(markdown).toContain(`query shapes: ${results.indexCoverage?.shapes}, served by an index: ${results.indexCoverage?.served}`);
     expect(markdown).toContain('## Response cache and Redis');
+    expect(markdown).toContain('The floor of a request through our gateway, `{ __typename }`');
     expect(JSON.parse(await readFile(join(outDir, 'results.json'), 'utf8'))).toEqual(results);
     const svg = await readFile(join(outDir, 'latency-vs-size.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
