@@ -2,11 +2,12 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, type Env } from '../../src/platform/config';
+import { type Env } from '../../src/platform/config';
 import { developmentSigner, publicKeyIdOf } from '../../src/subgraphs/population/audit/checkpoint';
 import { newChainId } from '../../src/subgraphs/population/audit/writer';
 import { CHAIN_ID } from '../../src/subgraphs/population/audit/chain';
 import { readPopulationConfig } from '../../src/subgraphs/population/config';
+import { configErrorOf } from './support/config-error';
 
 /** The audit chain's settings: the signing key (a PEM file), the writer's name and the checkpoint cadence. */
 
@@ -26,15 +27,8 @@ const PRODUCTION: Env = {
   AUDIT_SIGNING_KEY: KEY,
 };
 
-function configError(env: Env): ConfigError | undefined {
-  try {
-    readPopulationConfig(env);
-    return undefined;
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-}
+/** The error readPopulationConfig throws for `env`, or undefined when it accepts it. */
+const configError = (env: Env) => configErrorOf(() => readPopulationConfig(env));
 
 describe('audit chain configuration', () => {
   it('signs with the key in AUDIT_SIGNING_KEY, named by the fingerprint of its public half', () => {

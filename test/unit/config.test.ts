@@ -1,16 +1,6 @@
 import { parseSubgraphList, readGatewayConfig } from '../../src/gateway/config';
-import { ConfigError } from '../../src/platform/config';
 import { readCatalogueConfig } from '../../src/subgraphs/catalogue/config';
-
-function configError(read: () => unknown): ConfigError {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { expectConfigError } from './support/config-error';
 
 describe('the gateway configuration', () => {
   it('has working defaults: every part of the gateway started by `npm start`', () => {
@@ -44,7 +34,7 @@ describe('the gateway configuration', () => {
     [{ TRUST_PROXY: '-1' }, 'TRUST_PROXY'],
     [{ CORS_ORIGINS: 'not an origin' }, 'CORS_ORIGINS'],
   ])('rejects %j naming the variable, in one line', (env, variable) => {
-    const error = configError(() => readGatewayConfig(env));
+    const error = expectConfigError(() => readGatewayConfig(env));
     expect(error.variable).toBe(variable);
     expect(error.message).toMatch(new RegExp(`^Invalid configuration: ${variable} `));
     expect(error.message).not.toContain('\n');
@@ -81,6 +71,6 @@ describe('a subgraph configuration', () => {
     [{ SUBGRAPH_SECRET: 'short' }, 'SUBGRAPH_SECRET'],
     [{ CACHE_MAX_AGE_SECONDS: '-5' }, 'CACHE_MAX_AGE_SECONDS'],
   ])('rejects %j naming the variable', (env, variable) => {
-    expect(configError(() => readCatalogueConfig(env)).variable).toBe(variable);
+    expect(expectConfigError(() => readCatalogueConfig(env)).variable).toBe(variable);
   });
 });

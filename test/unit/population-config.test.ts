@@ -2,20 +2,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, type Env } from '../../src/platform/config';
+import { type Env } from '../../src/platform/config';
 import { DEV_POPULATION_CLIENT } from '../../src/platform/population-api/purposes';
 import { auditKeyOf, MIN_AUDIT_KEY_BYTES, readPopulationConfig } from '../../src/subgraphs/population/config';
+import { configErrorOf } from './support/config-error';
 
 /** The error readPopulationConfig throws for `env`, or undefined when it accepts it. */
-function configError(env: Env): ConfigError | undefined {
-  try {
-    readPopulationConfig(env);
-    return undefined;
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-}
+const configError = (env: Env) => configErrorOf(() => readPopulationConfig(env));
 
 const STRONG_KEY = 'k'.repeat(MIN_AUDIT_KEY_BYTES);
 /** Production also needs the audit trail's signing key (test/unit/audit-config.test.ts tests it). */

@@ -1,16 +1,7 @@
 import { readGatewayConfig } from '../../src/gateway/config';
-import { ConfigError, readRedisConfig } from '../../src/platform/config';
+import { readRedisConfig } from '../../src/platform/config';
 import { readCatalogueConfig } from '../../src/subgraphs/catalogue/config';
-
-function configError(read: () => unknown): ConfigError {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { expectConfigError } from './support/config-error';
 
 describe('REDIS_URL and the response cache settings', () => {
   it('default to no Redis (in-process state), a 500 ms command timeout and the cache on when Redis is there', () => {
@@ -34,10 +25,10 @@ describe('REDIS_URL and the response cache settings', () => {
     [{ REDIS_TIMEOUT_MS: '0' }, 'REDIS_TIMEOUT_MS'],
     [{ RESPONSE_CACHE_ENABLED: 'maybe' }, 'RESPONSE_CACHE_ENABLED'],
   ])('reject %j naming the variable', (env, variable) => {
-    expect(configError(() => readGatewayConfig(env)).variable).toBe(variable);
+    expect(expectConfigError(() => readGatewayConfig(env)).variable).toBe(variable);
   });
 
   it('never repeat a password in the error', () => {
-    expect(configError(() => readRedisConfig({ REDIS_URL: 'http://user:hunter2-password@host:6379' })).message).not.toContain('hunter2');
+    expect(expectConfigError(() => readRedisConfig({ REDIS_URL: 'http://user:hunter2-password@host:6379' })).message).not.toContain('hunter2');
   });
 });
