@@ -4,7 +4,7 @@ import { startTracing, stopTracing } from './platform/tracing';
 startTracing(process.env, 'gateway');
 
 import { NO_KEYS, mongoKeyStore, type KeyStore } from './gateway/api-keys';
-import { readGatewayConfig, type GatewayConfig } from './gateway/config';
+import { DRAIN_SHARE_OF_SHUTDOWN, readGatewayConfig, type GatewayConfig } from './gateway/config';
 import { startGateway, type RunningGateway } from './gateway/start';
 import { SupergraphSource } from './gateway/supergraph/source';
 import { ConfigError, type Env } from './platform/config';
@@ -77,7 +77,7 @@ function onSignals(stoppable: Stoppable, config: GatewayConfig, log: Logger): vo
     }, config.shutdownTimeoutMs).unref();
     try {
       // Refuse new connections, finish the requests already received, then stop what is behind.
-      const { unfinished } = await stoppable.running.drain(Date.now() + config.shutdownTimeoutMs * 0.8);
+      const { unfinished } = await stoppable.running.drain(Date.now() + config.shutdownTimeoutMs * DRAIN_SHARE_OF_SHUTDOWN);
       if (unfinished > 0) log.warn('requests still running at the shutdown deadline were cut', { unfinished });
       for (const stop of stoppable.behind) await stop();
       // The last spans (this shutdown's requests) are still buffered.

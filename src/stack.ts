@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { Registry } from 'prom-client';
 import { mongoKeyStore } from './gateway/api-keys';
-import type { GatewayConfig } from './gateway/config';
+import { DRAIN_SHARE_OF_SHUTDOWN, type GatewayConfig } from './gateway/config';
 import type { RateLimitStore } from './gateway/rate-limit';
 import { startGateway, type RunningGateway } from './gateway/start';
 import { SupergraphSource } from './gateway/supergraph/source';
@@ -73,7 +73,7 @@ export async function startOwnStack(options: { env: Env; config: GatewayConfig; 
     secret,
     registry,
     closeBehind,
-    async close(deadline = Date.now() + config.shutdownTimeoutMs * 0.8) {
+    async close(deadline = Date.now() + config.shutdownTimeoutMs * DRAIN_SHARE_OF_SHUTDOWN) {
       const drained = await gateway.drain(deadline);
       await closeBehind();
       return drained;

@@ -22,6 +22,9 @@ import {
 import { MIN_SECRET_BYTES } from '../platform/subgraph/config';
 
 /** A subgraph the gateway composes: its name in the supergraph and its GraphQL URL. */
+/** The share of SHUTDOWN_TIMEOUT_MS given to finishing requests in flight; the rest stops what runs behind the gateway. */
+export const DRAIN_SHARE_OF_SHUTDOWN = 0.8;
+
 export interface SubgraphEndpoint {
   name: string;
   url: string;
@@ -181,7 +184,8 @@ export function readGatewayConfig(env: Env, cwd: string = process.cwd()): Gatewa
     supergraphPollSeconds: readInt(env, 'SUPERGRAPH_POLL_SECONDS', 0, 0, 86_400),
     subgraphSecret,
     subgraphTimeoutMs,
-    shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 300_000),
+    // The drain (its first 80%) outlasts the default request deadline (EXECUTION_TIMEOUT_MS, 15 s).
+    shutdownTimeoutMs: readInt(env, 'SHUTDOWN_TIMEOUT_MS', 20_000, 100, 300_000),
     personalSubgraphs: (readText(env, 'PERSONAL_SUBGRAPHS') ?? 'population')
       .split(',')
       .map((name) => name.trim())

@@ -5,7 +5,7 @@ import { startMetricsServer } from '../platform/http/metrics';
 import type { Logger } from '../platform/logger';
 import { projectPath } from '../platform/paths';
 import type { KeyStore } from './api-keys';
-import type { GatewayConfig } from './config';
+import { DRAIN_SHARE_OF_SHUTDOWN, type GatewayConfig } from './config';
 import { readExamples } from './ide/router';
 import { readTrustedDocuments } from './edge/persisted';
 import { createGateway, type Gateway } from './server';
@@ -72,6 +72,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   if (config.subgraphTimeoutMs >= config.limits.executionTimeoutMs)
     log.warn('SUBGRAPH_TIMEOUT_MS is not below EXECUTION_TIMEOUT_MS: a subgraph that hangs is not reported as unavailable', {
       subgraphTimeoutMs: config.subgraphTimeoutMs,
+      executionTimeoutMs: config.limits.executionTimeoutMs,
+    });
+  // A request running at SIGTERM may otherwise be cut before its own deadline on every deploy.
+  const drainMs = Math.round(config.shutdownTimeoutMs * DRAIN_SHARE_OF_SHUTDOWN);
+  if (drainMs < config.limits.executionTimeoutMs)
+    log.warn('SHUTDOWN_TIMEOUT_MS leaves less time to drain than EXECUTION_TIMEOUT_MS: a request running at shutdown may be cut before its deadline', {
+      drainMs,
       executionTimeoutMs: config.limits.executionTimeoutMs,
     });
   try {

@@ -26,6 +26,7 @@ const post = async (url: string, query: string) => {
 };
 
 const TIMEOUTS_WARNING = 'SUBGRAPH_TIMEOUT_MS is not below EXECUTION_TIMEOUT_MS: a subgraph that hangs is not reported as unavailable';
+const DRAIN_WARNING = 'SHUTDOWN_TIMEOUT_MS leaves less time to drain than EXECUTION_TIMEOUT_MS: a request running at shutdown may be cut before its deadline';
 const logLines = (gateway: PlainGateway, message: string) => gateway.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line.message === message);
 
 async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
@@ -167,6 +168,8 @@ describe('a plain federation gateway over three agencies’ subgraphs', () => {
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'civil_status' });
       expect(logLines(hurried, 'subgraph unavailable')).toEqual([expect.objectContaining({ level: 'warn', subgraph: 'civil_status', reason: 'GATEWAY_TIMEOUT' })]);
       expect(logLines(hurried, TIMEOUTS_WARNING)).toEqual([]);
+      // The defaults drain longer than a request may run.
+      expect(logLines(hurried, DRAIN_WARNING)).toEqual([]);
     } finally {
       await hurried.close();
       await slow.stop();
@@ -180,10 +183,13 @@ describe('a plain federation gateway over three agencies’ subgraphs', () => {
       SUBGRAPHS: `catalogue=${own.catalogue.url},population=${own.population.url},civil_status=${slow.url}`,
       SUBGRAPH_TIMEOUT_MS: '15000',
       EXECUTION_TIMEOUT_MS: '15000',
+      SHUTDOWN_TIMEOUT_MS: '10000',
     });
     const query = '{ province(code: "91") { name registryOfficeCount } }';
     try {
       expect(logLines(watched, TIMEOUTS_WARNING)).toEqual([expect.objectContaining({ level: 'warn', subgraphTimeoutMs: 15_000, executionTimeoutMs: 15_000 })]);
+      // And a shutdown whose drain (80% of 10 s) is shorter than the request's deadline.
+      expect(logLines(watched, DRAIN_WARNING)).toEqual([expect.objectContaining({ level: 'warn', drainMs: 8_000, executionTimeoutMs: 15_000 })]);
       const caller = new AbortController();
       const leaving = fetch(`${watched.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }), signal: caller.signal });
       await until(() => slow.received.some((request) => request.query.includes('_entities')));
