@@ -390,6 +390,7 @@ describe('curated seed data', () => {
     });
   });
 
+  // ../shared sits beside the repository, not in it: a clone on its own lacks it, and then there is nothing to compare with.
   const shared = resolve(__dirname, '..', '..', 'shared', 'seeds');
   (existsSync(shared) ? it : it.skip)('keeps seeds/sources identical to ../shared/seeds (skipped when that folder is absent)', () => {
     for (const file of readdirSync(shared)) expect(readFileSync(join(SOURCES, file), 'utf8')).toBe(readFileSync(join(shared, file), 'utf8'));

@@ -21,10 +21,10 @@ import {
 } from '../platform/config';
 import { MIN_SECRET_BYTES } from '../platform/subgraph/config';
 
-/** A subgraph the gateway composes: its name in the supergraph and its GraphQL URL. */
 /** The share of SHUTDOWN_TIMEOUT_MS given to finishing requests in flight; the rest stops what runs behind the gateway. */
 export const DRAIN_SHARE_OF_SHUTDOWN = 0.8;
 
+/** A subgraph the gateway composes: its name in the supergraph and its GraphQL URL. */
 export interface SubgraphEndpoint {
   name: string;
   url: string;

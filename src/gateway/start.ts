@@ -50,24 +50,8 @@ async function knownOperations(config: GatewayConfig): Promise<Set<string>> {
   return new Set(names);
 }
 
-/**
- * Loads the supergraph (a failure here stops start-up with one line naming
- * the subgraph), then serves it on PORT. SUPERGRAPH_POLL_SECONDS (and the
- * caller, on SIGHUP) reload it; a failed reload keeps the last good one.
- */
-export interface StartGatewayOptions {
-  config: GatewayConfig;
-  source: SupergraphSource;
-  secret: string | undefined;
-  keys: KeyStore;
-  log: Logger;
-  registry?: Registry;
-  otherRegistries?: () => Registry[];
-  rateLimitStore?: RateLimitStore;
-}
-
-export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
-  const { config, source, log } = options;
+/** Timeouts that defeat each other: said once at start, since each shows only as a puzzling error later. */
+function warnOfTimeouts(config: GatewayConfig, log: Logger): void {
   // The request's deadline then cuts a hung subgraph's call first: it shows as EXECUTION_TIMEOUT, never as `subgraph unavailable`.
   if (config.subgraphTimeoutMs >= config.limits.executionTimeoutMs)
     log.warn('SUBGRAPH_TIMEOUT_MS is not below EXECUTION_TIMEOUT_MS: a subgraph that hangs is not reported as unavailable', {
@@ -81,6 +65,27 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       drainMs,
       executionTimeoutMs: config.limits.executionTimeoutMs,
     });
+}
+
+export interface StartGatewayOptions {
+  config: GatewayConfig;
+  source: SupergraphSource;
+  secret: string | undefined;
+  keys: KeyStore;
+  log: Logger;
+  registry?: Registry;
+  otherRegistries?: () => Registry[];
+  rateLimitStore?: RateLimitStore;
+}
+
+/**
+ * Loads the supergraph (a failure here stops start-up with one line naming
+ * the subgraph), then serves it on PORT. SUPERGRAPH_POLL_SECONDS (and the
+ * caller, on SIGHUP) reload it; a failed reload keeps the last good one.
+ */
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const { config, source, log } = options;
+  warnOfTimeouts(config, log);
   try {
     await source.reload();
   } catch (error) {
